@@ -1,0 +1,5 @@
+"""``python -m egovsearch``."""
+
+from egovsearch.cli import main
+
+main()

@@ -1,0 +1,99 @@
+"""The one exception hierarchy of egovsearch, and its exit codes.
+
+Every error a user can cause or meet is an ``EgovsearchError`` whose message is
+written for that user; the CLI prints it as ``Error: <message>`` on stderr and
+exits with ``exit_code``. Standard library only.
+"""
+
+from __future__ import annotations
+
+from enum import IntEnum
+
+
+class ExitCode(IntEnum):
+    """Exit codes of every command (also listed in the README)."""
+
+    OK = 0  # success; for query-like commands: at least one hit
+    NO_HITS = 1  # query-like commands: nothing matched; doctor: index out of sync
+    ERROR = 2  # bad input, missing/damaged/locked index, unreadable files
+    INTERRUPTED = 130  # Ctrl-C
+
+
+class EgovsearchError(Exception):
+    """Base class: a failure explained to the user in one line."""
+
+    exit_code: int = ExitCode.ERROR
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+    def __str__(self) -> str:
+        return self.message
+
+
+class NotAnArticle(EgovsearchError):
+    """A file of the archive is not an article (empty, binary, no article text...)."""
+
+    def __init__(self, path: str, reason: str) -> None:
+        super().__init__(f"{path}: {reason}")
+        self.path = path
+        self.reason = reason
+
+
+class ArchiveError(EgovsearchError):
+    """The archive itself cannot be used (missing, a file, unreadable)."""
+
+
+class IndexMissing(EgovsearchError):
+    """There is no index at the given place."""
+
+    def __init__(self, index_dir: str) -> None:
+        super().__init__(f"no index at {index_dir}; run 'egovsearch index'")
+        self.index_dir = index_dir
+
+
+class IndexDamaged(EgovsearchError):
+    """The index exists but cannot be read."""
+
+    def __init__(self, index_dir: str, detail: str = "") -> None:
+        msg = f"the index at {index_dir} is damaged; run 'egovsearch index --rebuild'"
+        super().__init__(msg + (f" ({detail})" if detail else ""))
+        self.index_dir = index_dir
+
+
+class IndexLocked(EgovsearchError):
+    """Another ``egovsearch index`` holds the index's write lock."""
+
+
+class IndexNotWritable(EgovsearchError):
+    """The index directory cannot be created or written."""
+
+
+class IndexIncomplete(EgovsearchError):
+    """A write did not hold what was fed in; nothing was committed."""
+
+
+class QueryError(EgovsearchError):
+    """The query text cannot be parsed."""
+
+
+class DateError(EgovsearchError):
+    """A date given by the user cannot be understood."""
+
+
+class ArticleNotFound(EgovsearchError):
+    """No article has the given id, id prefix or path."""
+
+
+class AmbiguousId(EgovsearchError):
+    """An id prefix names more than one article."""
+
+    def __init__(self, prefix: str, candidates: list[str]) -> None:
+        shown = ", ".join(candidates[:10]) + (" ..." if len(candidates) > 10 else "")
+        super().__init__(
+            f"the id prefix '{prefix}' is ambiguous; it matches {len(candidates)} "
+            f"articles: {shown}"
+        )
+        self.prefix = prefix
+        self.candidates = candidates

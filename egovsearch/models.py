@@ -1,0 +1,171 @@
+"""Frozen records that cross module borders. Their fields are the JSON/CSV contract.
+
+Standard library only. Dates are ``datetime.date``; ``to_dict`` gives the JSON
+shape (ISO ``YYYY-MM-DD`` strings, ``None`` for an unknown field).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+
+def iso(d: date | None) -> str | None:
+    """``YYYY-MM-DD`` or None."""
+    return d.isoformat() if d is not None else None
+
+
+@dataclass(frozen=True, slots=True)
+class Article:
+    """One article page of the archive, cleaned of the page's noise."""
+
+    id: str  # the 16-hex part of the file name, else a stable hash of `path`
+    path: str  # relative to the archive root, '/'-separated
+    title: str  # the lead's first sentence, cut at a word boundary near 120 chars
+    body: str  # the article's paragraphs only, separated by blank lines
+    source: str | None  # the original publication, None when unreadable
+    published: date | None  # the original publication's date
+    crawled: date | None  # the day the page was crawled
+    language: str  # "de" or "en"
+    words: int  # number of words in body
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "path": self.path,
+            "title": self.title,
+            "source": self.source,
+            "published": iso(self.published),
+            "crawled": iso(self.crawled),
+            "language": self.language,
+            "words": self.words,
+            "body": self.body,
+        }
+
+
+HIT_FIELDS = ("id", "path", "title", "source", "published", "crawled", "language", "score", "snippet")
+
+
+@dataclass(frozen=True, slots=True)
+class Hit:
+    """One search result. `marks` are (start, end) spans of matched terms in `snippet`;
+    they drive terminal highlighting and are not part of the JSON/CSV contract."""
+
+    id: str
+    path: str  # relative to the archive root
+    title: str
+    source: str | None
+    published: date | None
+    crawled: date | None
+    language: str
+    score: float  # relevance (BM25F); 0.0 when the query had no text terms
+    snippet: str  # plain text, one or two lines' worth, around the best match
+    marks: tuple[tuple[int, int], ...] = field(default=(), compare=False)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "path": self.path,
+            "title": self.title,
+            "source": self.source,
+            "published": iso(self.published),
+            "crawled": iso(self.crawled),
+            "language": self.language,
+            "score": round(self.score, 4),
+            "snippet": self.snippet,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class SearchRequest:
+    """What to search for. `query` None or "" with filters: every article passing them."""
+
+    query: str | None = None
+    sources: tuple[str, ...] = ()  # OR; case-, umlaut-insensitive exact names
+    since: date | None = None  # inclusive
+    until: date | None = None  # inclusive
+    language: str | None = None  # "de" | "en"
+    sort: str = "relevance"  # "relevance" | "newest" | "oldest"
+    limit: int | None = 10  # None: all
+    offset: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class SearchResult:
+    """Hits of one search plus what the CLI needs around them."""
+
+    total: int  # all matching articles, not just the returned page
+    hits: tuple[Hit, ...]
+    archive: str  # absolute archive root the index was built from
+    suggestion: str | None = None  # "Did you mean" text when nothing matched
+
+
+@dataclass(frozen=True, slots=True)
+class Skipped:
+    """A file that was not indexed, and why."""
+
+    path: str
+    reason: str
+
+
+@dataclass(frozen=True, slots=True)
+class IndexReport:
+    """What one `egovsearch index` run did."""
+
+    added: int
+    updated: int
+    renamed: int
+    removed: int
+    unchanged: int
+    skipped: tuple[Skipped, ...]
+    seconds: float
+    rebuilt: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class IndexStats:
+    """What `egovsearch stats` reports. Field names are the JSON keys."""
+
+    articles: int
+    languages: dict[str, int]
+    sources: int
+    published_min: date | None
+    published_max: date | None
+    index_bytes: int
+    built_at: str | None  # ISO 8601 timestamp (UTC) of the last commit
+    archive: str | None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "articles": self.articles,
+            "languages": dict(self.languages),
+            "sources": self.sources,
+            "published_min": iso(self.published_min),
+            "published_max": iso(self.published_max),
+            "index_bytes": self.index_bytes,
+            "built_at": self.built_at,
+            "archive": self.archive,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class SourceCount:
+    """One publication in `egovsearch sources`."""
+
+    source: str
+    count: int
+    first: date | None
+    last: date | None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"source": self.source, "count": self.count, "first": iso(self.first), "last": iso(self.last)}
+
+
+@dataclass(frozen=True, slots=True)
+class Timeline:
+    """Matching articles per period ("YYYY" or "YYYY-MM"); undated ones apart."""
+
+    periods: tuple[tuple[str, int], ...]
+    undated: int
+    total: int
