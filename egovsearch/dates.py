@@ -1,0 +1,217 @@
+"""Dates typed by users for ``--since`` / ``--until``, in English and German.
+
+Accepted forms (case-insensitive, surrounding and repeated spaces ignored):
+
+* absolute: ``YYYY``, ``YYYY-MM``, ``YYYY-MM-DD``, ``DD.MM.YYYY``, ``MM.YYYY``
+  (one-digit days and months allowed, years 1000..9999). A year or month names
+  a period: its first day for ``--since`` (``end=False``) and its last day for
+  ``--until`` (``end=True``), so both bounds stay inclusive.
+* relative days: ``today``/``heute``, ``yesterday``/``gestern``,
+  ``vorgestern``/``day before yesterday``; ``N days|weeks|months|years ago``,
+  ``a week ago``, ``vor N Tagen|Wochen|Monaten|Jahren``, ``vor einem Monat``,
+  ``vor einer Woche``; ``last week|month|year``, ``letzte Woche``,
+  ``letzten Monat``, ``letztes Jahr`` (= one unit ago). These name a single day,
+  the same for both bounds. Months are calendar months with the day clamped:
+  2024-03-31 minus one month is 2024-02-29.
+* relative periods: ``this week|month|year``, ``diese Woche``,
+  ``diesen Monat``, ``dieses Jahr`` (ISO week Monday..Sunday, month, year).
+
+Anything else, and impossible dates such as ``31.02.2011``, raise
+``DateError``. Standard library only and nothing heavy: this module is imported
+on every query that has a date filter, so it must cost next to nothing.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date, timedelta
+
+from .errors import DateError
+
+__all__ = ["parse_date", "parse_range"]
+
+_HINT = "use YYYY, YYYY-MM, YYYY-MM-DD, DD.MM.YYYY or '2 weeks ago'"
+_MIN_YEAR, _MAX_YEAR = 1000, 9999
+# Longer input is cut in the message: it is echoed to a terminal on one line.
+_MAX_SHOWN = 60
+
+# re.ASCII: "\d" must not match other scripts' digits ("٢٠١١" is not a year).
+_YEAR = re.compile(r"(\d{4})", re.ASCII)
+_YEAR_MONTH = re.compile(r"(\d{4})-(\d{1,2})", re.ASCII)
+_ISO_DAY = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})", re.ASCII)
+_GERMAN_DAY = re.compile(r"(\d{1,2})\.(\d{1,2})\.(\d{4})", re.ASCII)
+_GERMAN_MONTH = re.compile(r"(\d{1,2})\.(\d{4})", re.ASCII)
+
+_NUMBER = r"(\d{1,6}|[a-zäöüß]+)"
+_EN_AGO = re.compile(_NUMBER + r" ([a-z]+) ago", re.ASCII)
+_DE_AGO = re.compile(r"vor " + _NUMBER + r" ([a-z]+)", re.ASCII)
+_LAST = re.compile(r"(?:last|letzte|letzten|letztes|letzter) ([a-z]+)")
+_THIS = re.compile(r"(?:this|diese|diesen|dieses|dieser) ([a-z]+)")
+
+# Number words, so "two weeks ago" and "vor zwei Wochen" work like the digits.
+_EN_WORDS = {
+    "a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5,
+    "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10,
+}  # fmt: skip
+_DE_WORDS = {
+    "ein": 1, "eins": 1, "einem": 1, "einer": 1, "zwei": 2, "drei": 3,
+    "vier": 4, "fünf": 5, "sechs": 6, "sieben": 7, "acht": 8, "neun": 9,
+    "zehn": 10,
+}  # fmt: skip
+
+# Each language keeps its own words, so "vor 2 days" stays an error.
+_EN_UNITS = {
+    "day": "day", "days": "day", "week": "week", "weeks": "week",
+    "month": "month", "months": "month", "year": "year", "years": "year",
+}  # fmt: skip
+_DE_UNITS = {
+    "tag": "day", "tagen": "day", "woche": "week", "wochen": "week",
+    "monat": "month", "monaten": "month", "jahr": "year", "jahren": "year",
+}  # fmt: skip
+_UNITS = _EN_UNITS | _DE_UNITS  # "last"/"this" forms: unit words of either language
+
+_DAYS_BACK = {
+    "today": 0, "heute": 0,
+    "yesterday": 1, "gestern": 1,
+    "day before yesterday": 2, "vorgestern": 2,
+}  # fmt: skip
+
+
+def parse_date(text: str, *, end: bool = False, today: date | None = None) -> date:
+    """The date a user means by ``text``: "2011", "06.06.2011", "vor 2 Wochen"...
+
+    Args:
+        text: what the user typed.
+        end: for a period (a year, a month, "this week") give its last day
+            instead of its first, for ``--until``.
+        today: the day relative forms count from; ``date.today()`` if None.
+
+    Raises:
+        DateError: ``text`` is not one of the accepted forms or names no real day.
+    """
+    words = " ".join(text.split()).lower()
+    try:
+        found = _absolute(words, end) or _relative(words, end, today or date.today())
+    except (ValueError, OverflowError):
+        # date() rejects day 31 of February, month 13, year 0...; timedelta and
+        # date arithmetic overflow on "999999 years ago".
+        found = None
+    if found is None:
+        raise DateError(f"cannot understand the date '{_shown(text)}' ({_HINT})")
+    return found
+
+
+def parse_range(
+    since: str | None, until: str | None, *, today: date | None = None
+) -> tuple[date | None, date | None]:
+    """``--since`` and ``--until`` as inclusive dates; None where not given.
+
+    Raises:
+        DateError: either cannot be parsed, or since falls after until.
+    """
+    today = today or date.today()  # one "today" for both, even across midnight
+    start = None if since is None else parse_date(since, today=today)
+    stop = None if until is None else parse_date(until, end=True, today=today)
+    if start is not None and stop is not None and start > stop:
+        raise DateError(f"--since ({start.isoformat()}) is after --until ({stop.isoformat()})")
+    return start, stop
+
+
+def _absolute(words: str, end: bool) -> date | None:
+    """Calendar forms; None when ``words`` is not one of them."""
+    if m := _ISO_DAY.fullmatch(words):
+        return _day(int(m[1]), int(m[2]), int(m[3]))
+    if m := _GERMAN_DAY.fullmatch(words):
+        return _day(int(m[3]), int(m[2]), int(m[1]))
+    if m := _YEAR_MONTH.fullmatch(words):
+        return _month(int(m[1]), int(m[2]), end)
+    if m := _GERMAN_MONTH.fullmatch(words):
+        return _month(int(m[2]), int(m[1]), end)
+    if m := _YEAR.fullmatch(words):
+        year = _check_year(int(m[1]))
+        return date(year, 12, 31) if end else date(year, 1, 1)
+    return None
+
+
+def _relative(words: str, end: bool, today: date) -> date | None:
+    """Forms counted from ``today``; None when ``words`` is not one of them."""
+    if words in _DAYS_BACK:
+        return today - timedelta(days=_DAYS_BACK[words])
+    for pattern, numbers, units in (
+        (_EN_AGO, _EN_WORDS, _EN_UNITS),
+        (_DE_AGO, _DE_WORDS, _DE_UNITS),
+    ):
+        if m := pattern.fullmatch(words):
+            count = int(m[1]) if m[1].isdigit() else numbers.get(m[1])
+            unit = units.get(m[2])
+            return None if count is None or unit is None else _back(today, count, unit)
+    if m := _LAST.fullmatch(words):
+        unit = _UNITS.get(m[1])
+        return None if unit is None or unit == "day" else _back(today, 1, unit)
+    if m := _THIS.fullmatch(words):
+        return _this(today, _UNITS.get(m[1]), end)
+    return None
+
+
+def _back(today: date, count: int, unit: str) -> date:
+    """``count`` days/weeks/months/years before ``today``; months clamp the day."""
+    if unit == "day":
+        return today - timedelta(days=count)
+    if unit == "week":
+        return today - timedelta(weeks=count)
+    months = count * 12 if unit == "year" else count
+    index = today.year * 12 + today.month - 1 - months
+    year, month0 = divmod(index, 12)
+    # date() raises ValueError below year 1: parse_date turns that into DateError.
+    return date(year, month0 + 1, min(today.day, _last_day(year, month0 + 1)))
+
+
+def _this(today: date, unit: str | None, end: bool) -> date | None:
+    """First (or last, with ``end``) day of the current week, month or year."""
+    if unit == "year":
+        return date(today.year, 12, 31) if end else date(today.year, 1, 1)
+    if unit == "month":
+        return date(today.year, today.month, _last_day(today.year, today.month) if end else 1)
+    if unit == "week":  # ISO week, Monday to Sunday, as German calendars count
+        monday = today - timedelta(days=today.weekday())
+        return monday + timedelta(days=6) if end else monday
+    return None
+
+
+def _day(year: int, month: int, day: int) -> date:
+    """A real calendar day; ValueError for 31.02. or month 13."""
+    return date(_check_year(year), month, day)
+
+
+def _month(year: int, month: int, end: bool) -> date:
+    """First or last day of a month; ValueError for month 0 or 13."""
+    year = _check_year(year)
+    return date(year, month, _last_day(year, month) if end else 1)
+
+
+def _check_year(year: int) -> int:
+    """Only four-digit years make sense for an archive; "0000" and "0999" do not."""
+    if not _MIN_YEAR <= year <= _MAX_YEAR:
+        raise ValueError(f"year {year} out of range")
+    return year
+
+
+def _last_day(year: int, month: int) -> int:
+    """Days in the month (no ``calendar`` import: it pulls in ``locale``)."""
+    if month == 12:
+        return 31
+    return (date(year, month + 1, 1) - timedelta(days=1)).day
+
+
+def _shown(text: str) -> str:
+    """The user's text made safe for a one-line terminal message.
+
+    Control characters (ESC, newlines, NUL...) are shown escaped so that a pasted
+    escape sequence cannot drive the terminal; long input is shortened.
+    """
+    text = text.strip()
+    if len(text) > _MAX_SHOWN:
+        text = text[: _MAX_SHOWN - 3] + "..."
+    return "".join(
+        c if c.isprintable() else c.encode("unicode_escape").decode("ascii") for c in text
+    )
