@@ -1,0 +1,1 @@
+"""Benchmark suite and synthetic corpus generator (issue 8). Not part of the installed package."""
