@@ -87,9 +87,18 @@ def _cell(value: Any) -> Any:
     return value
 
 
-def _csv_writer(out: TextIO) -> Any:
-    # "\n" endings suit Unix pipelines; fields holding newlines or quotes are quoted anyway.
-    return csv.writer(out, lineterminator="\n")
+class _Csv:
+    """CSV rows ending in "\n" (Unix pipelines). The csv module quotes only the
+    characters of its own line terminator, so a row holding a bare \r is fully quoted."""
+
+    def __init__(self, out: TextIO) -> None:
+        self._plain = csv.writer(out, lineterminator="\n")
+        self._quoted = csv.writer(out, lineterminator="\n", quoting=csv.QUOTE_ALL)
+
+    def row(self, values: Iterable[Any]) -> None:
+        cells = [_cell(v) for v in values]
+        crlf = any(isinstance(c, str) and "\r" in c for c in cells)
+        (self._quoted if crlf else self._plain).writerow(cells)
 
 
 def _width() -> int:
@@ -151,9 +160,9 @@ def write_hits(
     if fmt == "json":
         # One array over all results, streamed an object a line (as sqlite-utils does).
         out.write("[")
-    writer = _csv_writer(out) if fmt == "csv" else None
+    writer = _Csv(out) if fmt == "csv" else None
     if writer is not None:
-        writer.writerow((("query",) if with_query else ()) + HIT_FIELDS)
+        writer.row((("query",) if with_query else ()) + HIT_FIELDS)
     console = _console(out, color) if fmt == "table" else None
     for n, (query, result) in enumerate(results):
         if console is not None:
@@ -171,7 +180,7 @@ def write_hits(
                     out.write((",\n " if written else "") + _json(obj))
             elif writer is not None:
                 row = ([query] if with_query else []) + list(hit.to_dict().values())
-                writer.writerow([_cell(v) for v in row])
+                writer.row(row)
             elif fmt == "tsv":
                 fields = [hit.id, hit.to_dict()["published"], hit.source, hit.title, hit.path]
                 if with_query:
@@ -222,9 +231,14 @@ def _hit_table(console: Console, query: str | None, result: SearchResult, first_
                 text.stylize(_MARK, start, end)
             lines = text.wrap(console, title_w, overflow="fold")
             if len(lines) > 2:  # at most two lines of snippet; mark the cut
-                lines = lines[:2]
-                lines[1].rstrip()
-                lines[1].append("…", "dim")
+                last = lines[1]
+                last.rstrip()
+                if last.cell_len >= title_w:  # make room for the ellipsis: drop the last word
+                    cut = last.plain.rstrip().rfind(" ")
+                    last = last[: cut if cut > 0 else len(last.plain) - 1]
+                    last.rstrip()
+                last.append("…", "dim")
+                lines = [lines[0], last]
             cell = Text("\n").join([cell, *lines])
         table.add_row(Text(str(rank)), Text(hit.to_dict()["published"] or ""),
                       Text(_one_line(hit.source or "")), cell)
@@ -273,7 +287,7 @@ def write_articles(articles: Iterable[Article], fmt: str, out: TextIO) -> int:
     """Export whole records, streamed: `jsonl` (bulk-loadable) or `csv`; return the count."""
     if fmt not in ("jsonl", "csv"):
         raise ValueError(f"unknown format {fmt!r}; expected jsonl or csv")
-    writer = _csv_writer(out) if fmt == "csv" else None
+    writer = _Csv(out) if fmt == "csv" else None
     n = 0
     for article in articles:
         data = article.to_dict()
@@ -281,11 +295,11 @@ def write_articles(articles: Iterable[Article], fmt: str, out: TextIO) -> int:
             out.write(_json(data) + "\n")
         else:
             if n == 0:
-                writer.writerow(list(data))
-            writer.writerow([_cell(v) for v in data.values()])
+                writer.row(data)
+            writer.row(data.values())
         n += 1
     if writer is not None and n == 0:
-        writer.writerow(list(Article("", "", "", "", None, None, None, "", 0).to_dict()))
+        writer.row(Article("", "", "", "", None, None, None, "", 0).to_dict())
     return n
 
 
@@ -332,9 +346,10 @@ def write_sources(sources: Sequence[SourceCount], fmt: str, out: TextIO, *, colo
         _json_array((s.to_dict() for s in sources), out)
         return
     if fmt == "csv":
-        writer = _csv_writer(out)
-        writer.writerow(("source", "count", "first", "last"))
-        writer.writerows([_cell(v) for v in s.to_dict().values()] for s in sources)
+        writer = _Csv(out)
+        writer.row(("source", "count", "first", "last"))
+        for s in sources:
+            writer.row(s.to_dict().values())
         return
     if fmt != "table":
         raise ValueError(f"unknown format {fmt!r}; expected table, json or csv")
@@ -359,9 +374,9 @@ def write_timeline(tl: Timeline, fmt: str, out: TextIO, *, color: bool) -> None:
         _json_array(({"period": p, "count": c} for p, c in tl.periods), out)
         return
     if fmt == "csv":
-        writer = _csv_writer(out)
-        writer.writerow(("period", "count"))
-        writer.writerows(tl.periods)
+        writer = _Csv(out)
+        for row in (("period", "count"), *tl.periods):
+            writer.row(row)
         return
     if fmt != "chart":
         raise ValueError(f"unknown format {fmt!r}; expected chart, json or csv")
