@@ -1,0 +1,621 @@
+"""Read the article archive: walk its folder tree and parse scraped pages.
+
+Standard library only on the fast path; ``charset_normalizer`` is imported
+lazily, and only for the rare file that is neither UTF-8 nor plausible
+Windows-1252. No Whoosh, Rich or Typer here: the indexer and the CLI call
+``iter_archive``, ``read_article`` / ``parse_file`` / ``parse_bytes``.
+
+A page (see shared ARCHIVE-FORMAT.md) is: visitor counters, a crawl line
+``Monday,<NBSP>16.09.2024``, the site slogan, the article paragraphs, a source
+line ``Quelle/Source: Public Service, 06.06.2011`` and a footer. Any of the
+noise may be missing; only article paragraphs end up in ``Article.body``.
+"""
+
+from __future__ import annotations
+
+import codecs
+import hashlib
+import html
+import os
+import re
+import stat
+import unicodedata
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path, PurePath
+
+from egovsearch.errors import ArchiveError, NotAnArticle
+from egovsearch.language import detect_language
+from egovsearch.models import Article
+
+__all__ = [
+    "ArchiveFile",
+    "article_id",
+    "content_hash",
+    "decode_bytes",
+    "iter_archive",
+    "parse_bytes",
+    "parse_date",
+    "parse_file",
+    "read_article",
+]
+
+TITLE_MAX = 120  # the title is cut at the last word boundary at or before this
+
+
+# ---------------------------------------------------------------------------
+# Walking the archive
+# ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class ArchiveFile:
+    """One candidate file found by the walk."""
+
+    relpath: str  # '/'-separated, relative to the archive root
+    abspath: str
+    size: int
+    mtime_ns: int
+
+
+def iter_archive(root: Path, on_skip: Callable[[str, str], None] | None = None) -> Iterator[ArchiveFile]:
+    """Yield every ``*.txt`` file below `root`, sorted by relpath.
+
+    Hidden files and folders (name starting with '.') are skipped silently.
+    Symlinked folders are followed, each real folder at most once (tracked by
+    ``(st_dev, st_ino)``), so link loops end and a folder linked twice is not
+    read twice. Broken links, unreadable folders and ``*.txt`` names that are
+    not regular files go to ``on_skip(relpath, reason)``. The suffix test is
+    case-insensitive (``.TXT`` from Windows scrapers counts).
+
+    Raises ArchiveError if `root` is missing, not a folder or unreadable.
+    """
+    root_s = os.fspath(root)
+    try:
+        st = os.stat(root_s)
+    except FileNotFoundError:
+        raise ArchiveError(f"archive folder not found: {root_s}") from None
+    except OSError as exc:
+        raise ArchiveError(f"cannot open the archive folder {root_s}: {exc.strerror}") from None
+    if not stat.S_ISDIR(st.st_mode):
+        raise ArchiveError(f"the archive is not a folder: {root_s}")
+    try:
+        os.scandir(root_s).close()
+    except OSError as exc:
+        raise ArchiveError(f"cannot read the archive folder {root_s}: {exc.strerror}") from None
+
+    skip = on_skip or _ignore
+    found: list[ArchiveFile] = []
+    seen: set[tuple[int, int]] = {(st.st_dev, st.st_ino)}
+    # Depth-first over name-sorted entries, so that which of two links to the
+    # same folder wins is deterministic; the final sort fixes the order.
+    stack: list[tuple[str, str]] = [(root_s, "")]
+    while stack:
+        dir_abs, dir_rel = stack.pop()
+        try:
+            with os.scandir(dir_abs) as it:
+                entries = sorted(it, key=lambda e: e.name)
+        except OSError as exc:
+            skip(dir_rel or ".", f"cannot read folder: {exc.strerror or exc}")
+            continue
+        subdirs: list[tuple[str, str]] = []
+        for entry in entries:
+            name = entry.name
+            if name.startswith("."):
+                continue
+            rel = f"{dir_rel}/{name}" if dir_rel else name
+            try:
+                est = entry.stat()  # follows symlinks
+            except OSError as exc:
+                if entry.is_symlink():
+                    skip(rel, "broken symbolic link")
+                else:
+                    skip(rel, f"cannot read: {exc.strerror or exc}")
+                continue
+            if stat.S_ISDIR(est.st_mode):
+                key = (est.st_dev, est.st_ino)
+                if key in seen:
+                    continue  # a symlink loop or a second link to a folder
+                seen.add(key)
+                subdirs.append((entry.path, rel))
+            elif name.lower().endswith(".txt"):
+                if stat.S_ISREG(est.st_mode):
+                    found.append(ArchiveFile(rel, entry.path, est.st_size, est.st_mtime_ns))
+                else:
+                    skip(rel, "not a regular file")
+        stack.extend(reversed(subdirs))
+    found.sort(key=lambda f: f.relpath)
+    yield from found
+
+
+def _ignore(relpath: str, reason: str) -> None:
+    """Default on_skip: drop the report."""
+
+
+# ---------------------------------------------------------------------------
+# Ids and hashes
+# ---------------------------------------------------------------------------
+
+_HEX_NAME = re.compile(r"(?:\d+_)?([0-9a-fA-F]{16})\.txt", re.IGNORECASE)
+
+
+def article_id(relpath: str) -> str:
+    """The 16-hex part of ``NNN_<16 hex>.txt`` (lowercased); otherwise a
+    stable 16-hex blake2b hash of the relpath, so renaming changes the id only
+    for files that have no id in their name."""
+    name = relpath.rpartition("/")[2]
+    m = _HEX_NAME.fullmatch(name)
+    if m:
+        return m.group(1).lower()
+    return hashlib.blake2b(relpath.encode("utf-8", "surrogateescape"), digest_size=8).hexdigest()
+
+
+def content_hash(data: bytes) -> str:
+    """16-hex blake2b digest of a file's bytes, for change detection."""
+    return hashlib.blake2b(data, digest_size=8).hexdigest()
+
+
+# ---------------------------------------------------------------------------
+# Decoding
+# ---------------------------------------------------------------------------
+
+
+def _cp1252_latin1(exc: UnicodeError) -> tuple[str, int]:
+    """Codec error handler: the five bytes Windows-1252 leaves undefined
+    (0x81 0x8D 0x8F 0x90 0x9D) decode as in Latin-1 instead of failing."""
+    if not isinstance(exc, UnicodeDecodeError):
+        raise exc
+    bad = exc.object[exc.start : exc.end]
+    return bytes(bad).decode("latin-1"), exc.end
+
+
+codecs.register_error("egovsearch-latin1", _cp1252_latin1)
+
+# Bytes that never occur in text: C0 controls other than \t \n \f \r and ESC.
+_CONTROL_BYTES = bytes(b for b in range(32) if b not in (9, 10, 12, 13, 27)) + b"\x7f"
+_HIGH_BYTES = bytes(range(128, 256))
+
+
+class _Undecodable(Exception):
+    """Internal: the bytes are not text in any encoding we accept."""
+
+
+def decode_bytes(data: bytes) -> str:
+    """Bytes of a page -> str, detecting rather than assuming the encoding.
+
+    Order: byte-order mark (UTF-8, UTF-32, UTF-16), BOM-less UTF-16 (NUL
+    pattern), strict UTF-8, then Windows-1252 with Latin-1 for its undefined
+    bytes. Text whose non-ASCII share is implausible for German/English
+    Windows-1252 (> 30 % high bytes) is handed to charset-normalizer.
+    Raises ``_Undecodable`` (the caller turns it into NotAnArticle).
+    """
+    if data.startswith(codecs.BOM_UTF8):
+        body = data[3:]
+        try:
+            return body.decode("utf-8")
+        except UnicodeDecodeError:
+            return body.decode("cp1252", "egovsearch-latin1")
+    for bom, codec in (
+        (codecs.BOM_UTF32_LE, "utf-32-le"),
+        (codecs.BOM_UTF32_BE, "utf-32-be"),
+        (codecs.BOM_UTF16_LE, "utf-16-le"),
+        (codecs.BOM_UTF16_BE, "utf-16-be"),
+    ):
+        if data.startswith(bom):
+            try:
+                return data[len(bom) :].decode(codec)
+            except UnicodeDecodeError:
+                raise _Undecodable(f"not valid {codec.upper()} text") from None
+    if b"\x00" in data:
+        return _decode_utf16_without_bom(data)
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        pass
+    high = len(data) - len(data.translate(None, _HIGH_BYTES))
+    if high * 10 > len(data) * 3:
+        return _decode_unusual(data)
+    return data.decode("cp1252", "egovsearch-latin1")
+
+
+def _decode_utf16_without_bom(data: bytes) -> str:
+    """NULs in every other byte are UTF-16 text without a BOM; any other NUL
+    means binary (text files never hold NUL)."""
+    n = len(data) - (len(data) % 2)
+    even_nul = data[0:n:2].count(0)
+    odd_nul = data[1:n:2].count(0)
+    half = n // 2
+    if half and odd_nul >= 0.3 * half and even_nul <= 0.02 * half:
+        codec = "utf-16-le"
+    elif half and even_nul >= 0.3 * half and odd_nul <= 0.02 * half:
+        codec = "utf-16-be"
+    else:
+        raise _Undecodable("binary file")
+    try:
+        return data[:n].decode(codec)
+    except UnicodeDecodeError:
+        raise _Undecodable("binary file") from None
+
+
+def _decode_unusual(data: bytes) -> str:
+    """Rare path: lots of high bytes that are not UTF-8. charset-normalizer
+    decides; if it finds no encoding, or one that cannot be German/English
+    text, the file is not an article."""
+    from charset_normalizer import from_bytes  # lazy: keeps the fast path fast
+
+    best = from_bytes(data).best()
+    if best is None:
+        raise _Undecodable("not UTF-8/Windows-1252 text")
+    text = str(best)
+    letters = sum(1 for c in text if c.isalpha())
+    latin = sum(1 for c in text if c.isascii() or "\u00c0" <= c <= "\u024f")
+    # A Cyrillic or CJK page decodes fine but is not an article of a
+    # German/English archive; a page of mostly symbols is garbage.
+    if not text or latin < 0.9 * len(text) or letters < 0.5 * len(text.replace(" ", "")):
+        raise _Undecodable("not UTF-8/Windows-1252 text")
+    return text
+
+
+def _looks_binary(data: bytes) -> bool:
+    """Control bytes (not \\t \\n \\f \\r ESC) above 10 % of the first 8 KB."""
+    head = data[:8192]
+    ctrl = len(head) - len(head.translate(None, _CONTROL_BYTES))
+    return ctrl * 10 > len(head)
+
+
+# ---------------------------------------------------------------------------
+# Cleaning text
+# ---------------------------------------------------------------------------
+
+# Only real HTML tag names: "a < b", "x<y and z>w" and "[bold]" stay text.
+_TAG_NAMES = (
+    "a|abbr|b|big|blockquote|body|br|center|cite|code|dd|del|div|dl|dt|em|font|h[1-6]|head|hr|html|"
+    "i|img|ins|kbd|li|link|meta|nobr|ol|p|pre|q|s|small|span|strike|strong|sub|sup|table|tbody|"
+    "td|tfoot|th|thead|title|tr|tt|u|ul|wbr"
+)
+_TAG = re.compile(rf"<!--.*?-->|</?(?:{_TAG_NAMES})(?:\s[^<>]*)?/?>", re.IGNORECASE | re.DOTALL)
+_BLOCK_TAG = re.compile(r"<(?:br|/?p|/?div|/?li|/?tr|/?h[1-6]|hr)(?:\s[^<>]*)?/?>", re.IGNORECASE)
+
+# Terminal escape sequences: CSI (incl. SGR colours), OSC (titles, links),
+# other two-character ESC sequences. Their parameters are not visible text.
+# 8-bit C1 forms (0x9B, 0x9D) are not treated as sequence starts: they are
+# also what Windows-1252's undefined bytes decode to, and must not swallow
+# text; they are simply dropped as invisible characters. String sequences
+# never extend past a line end, so an unterminated one cannot eat the article.
+_ESCAPES = re.compile(
+    r"\x1b\[[0-?]*[ -/]*[@-~]"  # CSI ... final byte (colours, cursor moves)
+    r"|\x1b\][^\x07\x1b\n]*(?:\x07|\x1b\\)?"  # OSC ... BEL/ST (titles, hyperlinks)
+    r"|\x1b[PX^_][^\x1b\n]*(?:\x1b\\)?"  # DCS/SOS/PM/APC strings
+    r"|\x1b[ -/]*[0-~]?"  # two-character sequences, or a lone ESC
+)
+# Controls other than \t \n (C0, DEL, C1), soft hyphens, bidi overrides and
+# stray BOMs: invisible, and unsafe or harmful to search in a field.
+_INVISIBLE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u00ad\u200e\u200f\u202a-\u202e\u2066-\u2069\ufeff]")
+
+# UTF-8 decoded as Windows-1252 ("Ã¼" for "ü"): a lead byte shown as
+# Â..ô followed by 1-3 continuation bytes shown in Windows-1252.
+_CONT_CHARS = "".join(bytes([b]).decode("cp1252", "egovsearch-latin1") for b in range(0x80, 0xC0))
+_CP1252_BYTE = {bytes([b]).decode("cp1252", "egovsearch-latin1"): b for b in range(0x80, 0x100)}
+_CONT = "[" + re.escape(_CONT_CHARS) + "]"
+_MOJIBAKE = re.compile(f"[\u00c2-\u00df]{_CONT}|[\u00e0-\u00ef]{_CONT}{{2}}|[\u00f0-\u00f4]{_CONT}{{3}}")
+
+
+def _fix_mojibake_match(m: re.Match[str]) -> str:
+    s = m.group(0)
+    try:
+        return bytes(_CP1252_BYTE[c] for c in s).decode("utf-8")
+    except (UnicodeDecodeError, KeyError):
+        return s  # not a valid UTF-8 sequence: real text, leave it
+
+
+def clean_text(text: str) -> str:
+    """Decoded page text -> clean text: LF line ends, no terminal escapes or
+    control characters, stray tags dropped, entities decoded, mojibake
+    repaired, NFC. Each step is skipped when its trigger character is absent
+    (the common case), which keeps parsing fast."""
+    if "\r" in text:
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    if "\x1b" in text:
+        text = _ESCAPES.sub("", text)
+    text = _INVISIBLE.sub("", text)
+    if "<" in text:
+        text = _BLOCK_TAG.sub(" ", text)
+        text = _TAG.sub("", text)
+    if "&" in text:
+        # Tags first, entities second: "&lt;b&gt;" is text meant to be seen.
+        text = html.unescape(text)
+        text = _INVISIBLE.sub("", text)  # "&#27;" must not smuggle in an ESC
+    if "Ã" in text or "Â" in text or "â" in text or "Å" in text:
+        text = _MOJIBAKE.sub(_fix_mojibake_match, text)
+    if not unicodedata.is_normalized("NFC", text):
+        text = unicodedata.normalize("NFC", text)
+    return text
+
+
+# ---------------------------------------------------------------------------
+# Dates
+# ---------------------------------------------------------------------------
+
+_MONTHS = {
+    "januar": 1, "jänner": 1, "january": 1, "jan": 1,
+    "februar": 2, "february": 2, "feb": 2,
+    "märz": 3, "maerz": 3, "march": 3, "mar": 3, "mär": 3,
+    "april": 4, "apr": 4,
+    "mai": 5, "may": 5,
+    "juni": 6, "june": 6, "jun": 6,
+    "juli": 7, "july": 7, "jul": 7,
+    "august": 8, "aug": 8,
+    "september": 9, "sept": 9, "sep": 9,
+    "oktober": 10, "october": 10, "okt": 10, "oct": 10,
+    "november": 11, "nov": 11,
+    "dezember": 12, "december": 12, "dez": 12, "dec": 12,
+}  # fmt: skip
+_DMY = re.compile(r"(\d{1,2})\.\s?(\d{1,2})\.\s?(\d{4}|\d{2})\.?")
+_ISO = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})")
+_D_MONTH_Y = re.compile(r"(\d{1,2})\.?\s+([^\W\d_]+)\.?\s+(\d{4})")
+_MONTH_D_Y = re.compile(r"([^\W\d_]+)\.?\s+(\d{1,2})(?:st|nd|rd|th)?,?\s+(\d{4})")
+_MIN_YEAR, _MAX_YEAR = 1900, 2099
+
+
+def parse_date(text: str) -> date | None:
+    """A date written ``06.06.2011``, ``6.6.2011``, ``06.06.11`` (20YY),
+    ``2011-06-06``, ``6. Juni 2011`` or ``June 6, 2011``; None for anything
+    else, including impossible dates like 31.02.2011 (never guessed)."""
+    s = text.strip()
+    if m := _DMY.fullmatch(s):
+        d, mo, y = int(m.group(1)), int(m.group(2)), m.group(3)
+        year = 2000 + int(y) if len(y) == 2 else int(y)
+    elif m := _ISO.fullmatch(s):
+        year, mo, d = int(m.group(1)), int(m.group(2)), int(m.group(3))
+    elif m := _D_MONTH_Y.fullmatch(s):
+        mo_ = _MONTHS.get(m.group(2).lower())
+        if mo_ is None:
+            return None
+        d, mo, year = int(m.group(1)), mo_, int(m.group(3))
+    elif m := _MONTH_D_Y.fullmatch(s):
+        mo_ = _MONTHS.get(m.group(1).lower())
+        if mo_ is None:
+            return None
+        d, mo, year = int(m.group(2)), mo_, int(m.group(3))
+    else:
+        return None
+    if not _MIN_YEAR <= year <= _MAX_YEAR:
+        return None
+    try:
+        return date(year, mo, d)
+    except ValueError:
+        return None
+
+
+# ---------------------------------------------------------------------------
+# Page structure
+# ---------------------------------------------------------------------------
+
+_WEEKDAYS = (
+    "monday|tuesday|wednesday|thursday|friday|saturday|sunday|"
+    "montag|dienstag|mittwoch|donnerstag|freitag|samstag|sonnabend|sonntag|"
+    "mon|tue|wed|thu|fri|sat|sun|mo|di|mi|do|fr|sa|so"
+)
+# The weekday is optional: a bare date above the article is the crawl date too.
+_CRAWL = re.compile(rf"(?:(?:{_WEEKDAYS})\.?,?\s*)?(\d.*)", re.IGNORECASE)
+_COUNTER = re.compile(r"(?:today|yesterday|all|heute|gestern|gesamt|alle|total)\s*:?\s*[\d.,' ]+", re.IGNORECASE)
+_SLOGAN = re.compile(r"egovernment (?:forschung seit|research since) \d{4}.*", re.IGNORECASE)
+_SOURCE = re.compile(r"(?:quelle\s*/\s*source|source\s*/\s*quelle|quelle|source)\s*:\s*(.*)", re.IGNORECASE)
+_SOURCE_INITIALS = frozenset("QqSs")  # cheap pre-test before the regex
+_FOOTER = re.compile(
+    r"(?:bitte besuchen sie|please visit)(?:\s*/\s*(?:bitte besuchen sie|please visit))?\s*:?.*"
+    r"|(?:go to top|back to top|nach oben|zum seitenanfang)\W*",
+    re.IGNORECASE,
+)
+_SENTENCE_END = re.compile(r"[.!?…]+[\"'”“’»«)\]]*(?=\s+[\"'„“‚‘»«(\[]*[^\W_a-zäöüß])")
+_ABBREVIATIONS = frozenset(
+    "dr prof mr mrs ms st nr no bzw ca vgl etc inc ltd co jr sr vs hr fr abs art bspw ggf usw "
+    "z.b u.a d.h e.g i.e u.s u.k z.t o.ä s.o s.u".split()
+)
+# Whitespace tokens that are punctuation only and so are not words. A set
+# lookup per token (C speed) instead of a word regex keeps parsing fast.
+_NOT_WORDS = frozenset("- – — ― | / \\ & + * = • · ● ► » « > < ... … : ; , . ! ? \" ' „ “ ” ( )".split())
+
+
+def _is_noise_header(line: str) -> tuple[bool, date | None]:
+    """(is this a header noise line, crawl date if it is the crawl line)."""
+    if _COUNTER.fullmatch(line) or _SLOGAN.fullmatch(line):
+        return True, None
+    m = _CRAWL.fullmatch(line)
+    if m:
+        d = parse_date(m.group(1))
+        if d is not None:
+            return True, d
+        if _DMY.fullmatch(m.group(1).strip()) or _ISO.fullmatch(m.group(1).strip()):
+            return True, None  # a crawl line with an impossible date
+    return False, None
+
+
+def _split_source(value: str) -> tuple[str | None, date | None]:
+    """``Public Service, 06.06.2011`` -> ("Public Service", 2011-06-06).
+
+    Read from the end: the date is the last comma-separated part, so commas
+    inside the publication's name survive. A last part that looks like a date
+    but is impossible is dropped without a date; one that is no date at all
+    belongs to the name."""
+    value = value.strip().rstrip(";").strip()
+    head, comma, tail = value.rpartition(",")
+    if comma:
+        tail = tail.strip()
+        d = parse_date(tail)
+        if d is None and tail.isdigit() and len(tail) == 4:
+            # "June 6, 2011": the date itself holds a comma.
+            head2, comma2, tail2 = head.rpartition(",")
+            d2 = parse_date(f"{tail2.strip()}, {tail}")
+            if d2 is not None:
+                return (head2.strip(" ,") or None) if comma2 else None, d2
+        if d is not None or _looks_like_date(tail) or (tail.isdigit() and len(tail) == 4):
+            return head.strip(" ,") or None, d
+        return value or None, None
+    # No comma: a date may still end the line ("Public Service 06.06.2011").
+    name, _, last = value.rpartition(" ")
+    if name and (_DMY.fullmatch(last) or _ISO.fullmatch(last)):
+        return name.strip(" ,") or None, parse_date(last)
+    if parse_date(value) is not None or _looks_like_date(value):
+        return None, parse_date(value)
+    return value or None, None
+
+
+def _looks_like_date(s: str) -> bool:
+    return bool(_DMY.fullmatch(s) or _ISO.fullmatch(s))
+
+
+def _first_sentence(paragraph: str) -> str:
+    """The first sentence of `paragraph` (whitespace collapsed). A period
+    after an abbreviation, an initial or a one/two-digit number ("am 6. Juni")
+    does not end a sentence."""
+    text = " ".join(paragraph.split())
+    for m in _SENTENCE_END.finditer(text):
+        start = m.start()
+        if text[start] == ".":
+            word = text[:start].rpartition(" ")[2].lstrip("\"'„“‚‘»«([").lower()
+            if (
+                word in _ABBREVIATIONS
+                or (len(word) == 1 and word.isalpha())
+                or (word.isdigit() and len(word) <= 2)
+            ):
+                continue
+        return text[: m.end()]
+    return text
+
+
+def _make_title(first_paragraph: str) -> str:
+    """The lead's first sentence, cut at a word boundary near TITLE_MAX."""
+    s = _first_sentence(first_paragraph)
+    if len(s) <= TITLE_MAX:
+        return s
+    cut = s[: TITLE_MAX + 1].rpartition(" ")[0].rstrip(" ,;:-–—(\"'„“")
+    if len(cut) < TITLE_MAX // 2:  # one monstrous word: cut inside it
+        cut = s[:TITLE_MAX]
+    return cut + "…"
+
+
+def _count_words(body: str) -> int:
+    """Whitespace-separated tokens, minus tokens that are punctuation only."""
+    tokens = body.split()
+    return len(tokens) - sum(map(_NOT_WORDS.__contains__, tokens))
+
+
+def _paragraphs(lines: list[str]) -> list[str]:
+    """Group stripped lines into paragraphs at blank lines; collapse spaces
+    inside each line; drop slogan lines wherever they are."""
+    paras: list[str] = []
+    current: list[str] = []
+    for line in lines:
+        if not line:
+            if current:
+                paras.append("\n".join(current))
+                current = []
+            continue
+        if line[0] in "eE" and _SLOGAN.fullmatch(line):
+            continue
+        current.append(" ".join(line.split()))
+    if current:
+        paras.append("\n".join(current))
+    return paras
+
+
+def parse_text(text: str, relpath: str) -> Article:
+    """Parse already decoded page text. Raises NotAnArticle("no article text")."""
+    text = clean_text(text)
+    lines = [ln.strip() for ln in text.split("\n")]
+    n = len(lines)
+
+    # Header: counters, crawl line and slogan, in any order, before the text.
+    crawled: date | None = None
+    i = 0
+    while i < n:
+        line = lines[i]
+        if line:
+            noise, d = _is_noise_header(line)
+            if not noise:
+                break
+            if d is not None and crawled is None:
+                crawled = d
+        i += 1
+
+    # The LAST source line; everything after it is footer.
+    source: str | None = None
+    published: date | None = None
+    end = n
+    for j in range(n - 1, i - 1, -1):
+        m = _SOURCE.fullmatch(lines[j]) if lines[j][:1] in _SOURCE_INITIALS else None
+        if m:
+            value = m.group(1)
+            if not value.strip():
+                # Label on its own line: the value is the next non-blank line
+                # unless that is already footer.
+                nxt = next((ln for ln in lines[j + 1 :] if ln), "")
+                value = "" if _FOOTER.fullmatch(nxt) else nxt
+            source, published = _split_source(value)
+            end = j
+            break
+    body_lines = lines[i:end]
+    if end < n and not any(body_lines):
+        # Source line above the text: the article follows it.
+        body_lines = lines[end + 1 :]
+    # Footer lines at the end (when there is no source line, or text after it).
+    k = len(body_lines)
+    while k and (not body_lines[k - 1] or _FOOTER.fullmatch(body_lines[k - 1])):
+        k -= 1
+    paras = _paragraphs(body_lines[:k])
+    if not paras:
+        raise NotAnArticle(relpath, "no article text")
+
+    body = "\n\n".join(paras)
+    return Article(
+        id=article_id(relpath),
+        path=relpath,
+        title=_make_title(paras[0]),
+        body=body,
+        source=source,
+        published=published,
+        crawled=crawled,
+        language=detect_language(body),
+        words=_count_words(body),
+    )
+
+
+def parse_bytes(data: bytes, relpath: str) -> Article:
+    """Parse the bytes of one page. Raises NotAnArticle (empty file, binary
+    file, not UTF-8/Windows-1252 text, no article text) and nothing else."""
+    if not data.strip():
+        raise NotAnArticle(relpath, "empty file")
+    try:
+        text = decode_bytes(data)
+    except _Undecodable as exc:
+        raise NotAnArticle(relpath, str(exc)) from None
+    # Control-character density is judged on the decoded text (UTF-16 text
+    # is full of NUL bytes but is text).
+    if _looks_binary(text[:8192].encode("utf-8", "surrogatepass")):
+        raise NotAnArticle(relpath, "binary file")
+    return parse_text(text, relpath)
+
+
+def _relpath(file: Path | str, root: Path | str) -> str:
+    try:
+        return PurePath(file).relative_to(root).as_posix()
+    except ValueError:
+        return PurePath(os.path.relpath(file, root)).as_posix()
+
+
+def parse_file(file: Path | str, root: Path | str) -> Article:
+    """Read and parse one file; its path in the Article is relative to
+    `root`. An unreadable file is NotAnArticle("cannot read: <reason>")."""
+    return read_article(root, _relpath(file, root))[0]
+
+
+def read_article(root: Path | str, relpath: str) -> tuple[Article, str]:
+    """(article, content_hash) of ``root/relpath``, reading the file once."""
+    try:
+        with open(os.path.join(root, relpath), "rb") as fh:
+            data = fh.read()
+    except OSError as exc:
+        raise NotAnArticle(relpath, f"cannot read: {exc.strerror or exc}") from None
+    return parse_bytes(data, relpath), content_hash(data)
