@@ -9,6 +9,7 @@ objects, never markup strings. stdout gets data; summaries go to ``err``.
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import io
 import json
@@ -106,17 +107,17 @@ def _width() -> int:
     return shutil.get_terminal_size((80, 24)).columns
 
 
-def _console(out: TextIO, color: bool, width: int | None = 0) -> Console:
+def _console(out: TextIO, color: bool, *, live: bool = False) -> Console:
     """A Rich console on `out` that never interprets markup, emoji or highlights text.
 
-    `width` 0: the terminal's per :func:`_width`; None: Rich finds it (stderr bars).
+    `live` (progress bars on stderr): animated, and Rich finds the width itself.
     """
     from rich.console import Console
 
     return Console(
-        file=out, width=_width() if width == 0 else width, color_system="auto" if color else None,
+        file=out, width=None if live else _width(), color_system="auto" if color else None,
         force_terminal=color, no_color=not color, markup=False, emoji=False, highlight=False,
-        legacy_windows=False, force_jupyter=False, force_interactive=False,
+        legacy_windows=False, force_jupyter=False, force_interactive=live,
     )
 
 
@@ -213,13 +214,16 @@ def _hit_table(console: Console, query: str | None, result: SearchResult, first_
     if not result.hits:
         return
     rank_w = len(str(first_rank + len(result.hits) - 1))
+    # Below 60 columns the source gives way to the title. Each column gap is 3 cells
+    # (separator and padding, no outer edge); the title takes the rest.
     source_w = min(20, max(len("Source"), *(len(_one_line(h.source or "")) for h in result.hits)))
-    # Column gaps (no outer edge): 3 separators + 6 padding cells; the title takes the rest.
-    title_w = max(20, console.width - 9 - rank_w - 10 - source_w)
+    source_w = source_w if console.width >= 60 else 0
+    title_w = max(10, console.width - rank_w - 10 - source_w - (9 if source_w else 6))
     table = Table(box=box.SIMPLE, show_edge=False, pad_edge=False, show_lines=True, header_style="bold")
     table.add_column("#", justify="right", width=rank_w, no_wrap=True)
     table.add_column("Published", width=10, no_wrap=True)
-    table.add_column("Source", width=source_w, overflow="fold")
+    if source_w:
+        table.add_column("Source", width=source_w, overflow="fold")
     table.add_column("Title", width=title_w, overflow="fold")
     for rank, hit in enumerate(result.hits, start=first_rank):
         cell = Text(_one_line(hit.title), style="bold", end="")
@@ -229,7 +233,7 @@ def _hit_table(console: Console, query: str | None, result: SearchResult, first_
             text = Text(snippet, style="dim")
             for start, end in marks:
                 text.stylize(_MARK, start, end)
-            lines = text.wrap(console, title_w, overflow="fold")
+            lines = list(text.wrap(console, title_w, overflow="fold"))
             if len(lines) > 2:  # at most two lines of snippet; mark the cut
                 last = lines[1]
                 last.rstrip()
@@ -240,8 +244,8 @@ def _hit_table(console: Console, query: str | None, result: SearchResult, first_
                 last.append("…", "dim")
                 lines = [lines[0], last]
             cell = Text("\n").join([cell, *lines])
-        table.add_row(Text(str(rank)), Text(hit.to_dict()["published"] or ""),
-                      Text(_one_line(hit.source or "")), cell)
+        source = [Text(_one_line(hit.source or ""))] if source_w else []
+        table.add_row(Text(str(rank)), Text(hit.to_dict()["published"] or ""), *source, cell)
     console.print(table)
 
 
@@ -441,7 +445,7 @@ class Progress:
 
             self._bar = rp.Progress(
                 rp.TextColumn("{task.description}"), rp.BarColumn(), rp.MofNCompleteColumn(), Rate(),
-                rp.TimeRemainingColumn(), console=_console(self._err, True, None),
+                rp.TimeRemainingColumn(), console=_console(self._err, True, live=True),
             )
             self._bar.start()
             self._task = self._bar.add_task(self._description, total=None)
@@ -487,9 +491,11 @@ def page(render: Callable[[TextIO], None], out: TextIO, *, tty: bool) -> None:
     assert proc.stdin is not None
     try:
         proc.stdin.write(text)
-        proc.stdin.close()
     except (BrokenPipeError, KeyboardInterrupt):
         pass  # the user quit the pager early, or Ctrl-C, which belongs to the pager
+    finally:
+        with contextlib.suppress(OSError):
+            proc.stdin.close()
     while True:
         try:
             proc.wait()

@@ -483,6 +483,37 @@ def test_page_falls_back_when_the_pager_cannot_start(monkeypatch: pytest.MonkeyP
         assert buf.getvalue() == _lines_text(30)
 
 
+def test_page_survives_a_pager_that_quits_early(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("PAGER", "true")  # exits without reading: the write meets a broken pipe
+    buf = io.StringIO()
+    output.page(_lines(20_000), buf, tty=True)
+    assert buf.getvalue() == ""
+
+
+def test_narrow_terminal_still_renders(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("COLUMNS", "30")
+    text, n = hits("table", with_query=True)
+    assert n == 2
+    assert rstripped(text) == """\
+query: shared
+#   Published    Title
+──────────────────────────────
+1   2011-06-06   Resistance to
+                 shared
+                 services
+                 Political
+                 resistance…
+
+2                Evil
+                 [bold]x[/bold
+                 ] red
+                 [link=http://
+                 e]clickhere
+                 Snippet
+                 [bold]x[/bol…
+"""
+
+
 def _lines_text(n: int) -> str:
     return "".join(f"line {i}\n" for i in range(n))
 
