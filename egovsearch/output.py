@@ -15,9 +15,7 @@ import io
 import json
 import os
 import re
-import shlex
 import shutil
-import subprocess
 from collections.abc import Callable, Iterable, Sequence
 from typing import TYPE_CHECKING, Any, TextIO
 
@@ -481,6 +479,9 @@ def page(render: Callable[[TextIO], None], out: TextIO, *, tty: bool) -> None:
     if text.count("\n") < shutil.get_terminal_size((80, 24)).lines or command.strip() in ("", "cat"):
         out.write(text)
         return
+    import shlex
+    import subprocess
+
     out.flush()  # what was written before must appear above the pager's output
     try:
         proc = subprocess.Popen(shlex.split(command), stdin=subprocess.PIPE,
