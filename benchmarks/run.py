@@ -1,0 +1,415 @@
+"""Benchmark egovsearch against a naive Whoosh baseline on generated corpora (issue 8).
+
+    python benchmarks/run.py --size 20000 [--size 100000] [--work DIR] [--repeat 7]
+                             [--json OUT.json] [--no-baseline] [--no-project]
+
+For each size, in one run on one machine: generate (or reuse) the corpus under --work,
+build the naive baseline index (benchmarks/naive_index.py, one process) and the project's
+index (the whole `egovsearch index` process), then re-index with nothing changed and with
+one file changed, then time end-to-end queries (each a new process, median of --repeat)
+for `egovsearch query`, the naive CLI and `rg -l`, and `egovsearch --help`. Prints a table
+of ratios against the issue's targets and writes everything as JSON.
+
+Peak memory is the largest sum of VmRSS over the process and all its descendants, sampled
+every 20 ms (pages shared between forked workers are counted once per process, so this
+over-states a multi-process run a little). Index size is the apparent size of its files.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE.parent))
+
+from benchmarks.corpus import PHRASE, generate  # noqa: E402
+
+QUERY = f'"{PHRASE}"'
+SAMPLE_EVERY = 0.02  # seconds between RSS samples
+
+
+# ---------------------------------------------------------------------------
+# Measuring processes
+# ---------------------------------------------------------------------------
+
+
+def _ppid_map() -> dict[int, list[int]]:
+    """Children of every process, from /proc/*/stat (no /proc/<pid>/task/*/children here)."""
+    children: dict[int, list[int]] = {}
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/stat", "rb") as fh:
+                stat = fh.read()
+        except OSError:
+            continue
+        # The command name may contain spaces and parentheses: split after the last ')'.
+        ppid = int(stat[stat.rindex(b")") + 2 :].split()[1])
+        children.setdefault(ppid, []).append(int(entry))
+    return children
+
+
+def _vmrss_kb(pid: int) -> int:
+    try:
+        with open(f"/proc/{pid}/status", "rb") as fh:
+            for line in fh:
+                if line.startswith(b"VmRSS:"):
+                    return int(line.split()[1])
+    except OSError:
+        pass
+    return 0  # exited, or a zombie (no VmRSS line)
+
+
+def tree_rss_bytes(pid: int) -> int:
+    """Sum of VmRSS over `pid` and all its descendants, now."""
+    children = _ppid_map()
+    total, todo = 0, [pid]
+    while todo:
+        p = todo.pop()
+        total += _vmrss_kb(p)
+        todo.extend(children.get(p, ()))
+    return total * 1024
+
+
+@dataclass
+class Run:
+    """One measured process run."""
+
+    seconds: float
+    peak_rss: int  # bytes; 0 when not sampled
+    returncode: int
+    stdout: str = field(repr=False, default="")
+    stderr: str = field(repr=False, default="")
+
+
+def run_measured(cmd: list[str], sample: bool = True) -> Run:
+    """Run `cmd` to completion: wall time, and peak process-tree RSS when `sample`."""
+    peak = 0
+    done = threading.Event()
+    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
+        start = time.perf_counter()
+        proc = subprocess.Popen(cmd, stdout=out, stderr=err, stdin=subprocess.DEVNULL)
+
+        def sampler() -> None:
+            nonlocal peak
+            while not done.is_set():
+                peak = max(peak, tree_rss_bytes(proc.pid))
+                done.wait(SAMPLE_EVERY)
+
+        thread = threading.Thread(target=sampler, daemon=True) if sample else None
+        if thread:
+            thread.start()
+        # Wall time from the main thread's wait(), not the sampler's 20 ms tick.
+        proc.wait()
+        seconds = time.perf_counter() - start
+        done.set()
+        if thread:
+            thread.join()
+        out.seek(0)
+        err.seek(0)
+        return Run(seconds, peak, proc.returncode, out.read().decode("utf-8", "replace"),
+                   err.read().decode("utf-8", "replace"))
+
+
+def median_runs(cmds: dict[str, list[str]], repeat: int) -> dict[str, dict[str, Any]]:
+    """Median wall time of each command over `repeat` runs, after one untimed warm-up.
+
+    Runs are interleaved (a, b, c, a, b, c, ...) so a noisy neighbour hurts all alike.
+    """
+    last: dict[str, Run] = {name: run_measured(cmd, sample=False) for name, cmd in cmds.items()}
+    times: dict[str, list[float]] = {name: [] for name in cmds}
+    for _ in range(repeat):
+        for name, cmd in cmds.items():
+            last[name] = run_measured(cmd, sample=False)
+            times[name].append(last[name].seconds)
+    return {
+        name: {"median_s": statistics.median(t), "min_s": min(t), "max_s": max(t),
+               "returncode": last[name].returncode, "stdout": last[name].stdout,
+               "stderr": last[name].stderr[-2000:]}
+        for name, t in times.items()
+    }
+
+
+def dir_bytes(path: Path) -> int:
+    """Apparent size of every file under `path` (like `du -sb`)."""
+    return sum(f.stat().st_size for f in path.rglob("*") if f.is_file())
+
+
+# ---------------------------------------------------------------------------
+# Corpus cache
+# ---------------------------------------------------------------------------
+
+
+def corpus_for(work: Path, size: int, seed: int) -> tuple[Path, dict[str, Any]]:
+    """The archive for `size` pages under `work`, generated unless a matching one is cached.
+
+    The cache key includes the generator's source, so editing corpus.py invalidates it.
+    """
+    import hashlib
+
+    gen_hash = hashlib.sha256((HERE / "corpus.py").read_bytes()).hexdigest()[:16]
+    archive = work / f"corpus-{size}-seed{seed}"
+    marker = work / f"corpus-{size}-seed{seed}.json"
+    if marker.exists() and archive.is_dir():
+        info = json.loads(marker.read_text())
+        if info.get("generator") == gen_hash:
+            info["cached"] = True
+            return archive, info
+    shutil.rmtree(archive, ignore_errors=True)
+    start = time.perf_counter()
+    summary = generate(size, archive, seed=seed)
+    info = {
+        "pages": len(summary.pages),
+        "bytes": summary.bytes,
+        "german": sum(p.language == "de" for p in summary.pages),
+        "phrase_pages": summary.phrase_pages,
+        "generate_s": round(time.perf_counter() - start, 2),
+        "generator": gen_hash,
+        "seed": seed,
+        "changed_file": _pick_file_to_change(archive, [p.path for p in summary.pages]),
+    }
+    marker.write_text(json.dumps(info, indent=2))
+    info["cached"] = False
+    return archive, info
+
+
+def _pick_file_to_change(archive: Path, paths: list[str]) -> str:
+    """A plain UTF-8, LF, dated page near the middle: appending a word keeps it a valid page."""
+    for rel in paths[len(paths) // 2 :] + paths:
+        data = (archive / rel).read_bytes()
+        if b"\r" not in data and not data.startswith(b"\xef\xbb\xbf") and b".\n\n\nQuelle/Source: " in data:
+            return rel
+    return paths[0]
+
+
+def append_word(path: Path) -> bytes:
+    """Append a word to the article's last paragraph; the original bytes (to restore)."""
+    original = path.read_bytes()
+    path.write_bytes(original.replace(b".\n\n\nQuelle/Source: ", b". Nachtrag.\n\n\nQuelle/Source: ", 1))
+    return original
+
+
+# ---------------------------------------------------------------------------
+# One size
+# ---------------------------------------------------------------------------
+
+
+def _hits(stdout: str) -> int | None:
+    """Number of hits in a JSON answer (a list, or an object with `hits`); None if unreadable."""
+    try:
+        data = json.loads(stdout)
+    except ValueError:
+        return None
+    if isinstance(data, dict):
+        data = data.get("hits")
+    return len(data) if isinstance(data, list) else None
+
+
+def _egovsearch() -> str:
+    """The console script next to this interpreter (same virtualenv), else on PATH."""
+    local = Path(sys.executable).parent / "egovsearch"
+    return str(local) if local.exists() else (shutil.which("egovsearch") or "egovsearch")
+
+
+def bench_size(size: int, work: Path, repeat: int, seed: int, baseline: bool, project: bool) -> dict[str, Any]:
+    """Every measurement for one corpus size, as a JSON-ready dict."""
+    log = lambda msg: print(f"[{size}] {msg}", file=sys.stderr, flush=True)  # noqa: E731
+    archive, corpus = corpus_for(work, size, seed)
+    log(f"corpus {archive} ({'cached' if corpus['cached'] else 'generated in %.1f s' % corpus['generate_s']})")
+    res: dict[str, Any] = {"size": size, "corpus": corpus, "baseline": None, "project": None}
+    py = sys.executable
+    base_ix, proj_ix = work / f"baseline-{size}", work / f"project-{size}"
+    egov = _egovsearch()
+
+    if baseline:
+        shutil.rmtree(base_ix, ignore_errors=True)
+        log("baseline build ...")
+        r = run_measured([py, str(HERE / "naive_index.py"), str(archive), str(base_ix)])
+        res["baseline"] = {"build_s": r.seconds, "docs_per_s": size / r.seconds, "peak_rss": r.peak_rss,
+                           "index_bytes": dir_bytes(base_ix), "returncode": r.returncode,
+                           "stderr": r.stderr[-2000:]}
+        log(f"baseline build {r.seconds:.1f} s, rc {r.returncode}")
+
+    if project:
+        shutil.rmtree(proj_ix, ignore_errors=True)
+        index_cmd = [egov, "index", "--archive", str(archive), "--index", str(proj_ix), "--quiet"]
+        log("project build ...")
+        r = run_measured(index_cmd)
+        p: dict[str, Any] = {"build_s": r.seconds, "docs_per_s": size / r.seconds, "peak_rss": r.peak_rss,
+                             "index_bytes": dir_bytes(proj_ix) if proj_ix.exists() else 0,
+                             "returncode": r.returncode, "stderr": r.stderr[-2000:]}
+        log(f"project build {r.seconds:.1f} s, rc {r.returncode}")
+        noop = run_measured(index_cmd)
+        p.update(noop_s=noop.seconds, noop_peak_rss=noop.peak_rss, noop_returncode=noop.returncode)
+        changed = archive / corpus["changed_file"]
+        original = append_word(changed)
+        try:
+            one = run_measured(index_cmd)
+        finally:
+            changed.write_bytes(original)  # keep the cached corpus pristine for later runs
+        p.update(one_changed_s=one.seconds, one_changed_returncode=one.returncode)
+        # Put the index back in step with the restored file (not timed).
+        run_measured(index_cmd, sample=False)
+        stats = run_measured([egov, "stats", "--index", str(proj_ix), "--format", "json"], sample=False)
+        try:
+            p["stats"] = json.loads(stats.stdout)
+        except ValueError:
+            p["stats"] = None
+        res["project"] = p
+        log(f"no-op {noop.seconds:.2f} s, one changed {one.seconds:.2f} s")
+
+    # End-to-end queries, each a new process.
+    cmds: dict[str, list[str]] = {}
+    if project:
+        cmds["project"] = [egov, "query", QUERY, "--format", "json", "--index", str(proj_ix)]
+    if baseline:
+        cmds["naive"] = [py, str(HERE / "naive_cli.py"), QUERY, "--index", str(base_ix)]
+    rg = shutil.which("rg")
+    if rg:
+        cmds["rg"] = [rg, "-l", PHRASE, str(archive)]
+    log(f"queries x{repeat}: {', '.join(cmds)}")
+    q = median_runs(cmds, repeat)
+    for name, out in q.items():
+        out["hits"] = (len(out["stdout"].splitlines()) if name == "rg" else _hits(out["stdout"]))
+        del out["stdout"]
+    res["query"] = q
+    res["rg_missing"] = rg is None
+
+    helps: dict[str, list[str]] = {}
+    if project:
+        helps["project"] = [egov, "--help"]
+    if baseline:
+        helps["naive"] = [py, str(HERE / "naive_cli.py"), "--help"]
+    h = median_runs(helps, repeat)
+    for out in h.values():
+        del out["stdout"]
+    res["help"] = h
+    res["checks"] = checks(res)
+    return res
+
+
+# ---------------------------------------------------------------------------
+# Targets and the table
+# ---------------------------------------------------------------------------
+
+MB = 1e6
+
+
+def _ratio(a: float | None, b: float | None) -> float | None:
+    return a / b if a is not None and b else None
+
+
+def checks(res: dict[str, Any]) -> list[dict[str, Any]]:
+    """Table rows: metric, project, baseline, ratio (project/baseline), target, pass.
+
+    `at` is the corpus size the issue states the target for; at other sizes the
+    verdict is informational (shown in parentheses).
+    """
+    p, b, q, h = res["project"] or {}, res["baseline"] or {}, res["query"], res["help"]
+    qp, qn, qr = (q.get(k, {}).get("median_s") for k in ("project", "naive", "rg"))
+    rows = [
+        ("build s", p.get("build_s"), b.get("build_s"), 1 / 2.5, 20_000, "<= 0.40 (2.5x faster)"),
+        ("docs/s", p.get("docs_per_s"), b.get("docs_per_s"), None, None, ""),
+        ("index MB", _mb(p.get("index_bytes")), _mb(b.get("index_bytes")), 0.8, 20_000, "<= 0.80"),
+        ("peak RSS MB", _mb(p.get("peak_rss")), _mb(b.get("peak_rss")), None, None, ""),
+        ("no-op re-index s (vs build)", p.get("noop_s"), p.get("build_s"), 0.03, 20_000, "<= 0.03"),
+        ("1-changed re-index s (vs build)", p.get("one_changed_s"), p.get("build_s"), None, None, ""),
+        ("query s (vs naive CLI)", qp, qn, 0.5, 20_000, "<= 0.50"),
+        ("query s (vs rg -l)", qp, qr, 1 / 3, 100_000, "< 0.33"),
+        ("--help s (vs naive CLI)", h.get("project", {}).get("median_s"), h.get("naive", {}).get("median_s"),
+         None, None, ""),
+    ]
+    out = []
+    for metric, proj, base, limit, at, target in rows:
+        ratio = _ratio(proj, base)
+        verdict = None if limit is None or ratio is None else (
+            ratio < limit if metric.startswith("query s (vs rg") else ratio <= limit)
+        out.append({"metric": metric, "project": proj, "baseline": base, "ratio": ratio,
+                    "target": target, "at": at, "pass": verdict})
+    rss = _mb(p.get("peak_rss"))
+    out.append({"metric": "peak RSS MB (absolute)", "project": rss, "baseline": None, "ratio": None,
+                "target": "<= 500 MB", "at": 100_000, "pass": None if rss is None else rss <= 500})
+    return out
+
+
+def _mb(n: int | None) -> float | None:
+    return None if n is None else n / MB
+
+
+def _fmt(x: float | None) -> str:
+    if x is None:
+        return "-"
+    return f"{x:,.0f}" if abs(x) >= 1000 else f"{x:.3g}" if abs(x) < 10 else f"{x:.1f}"
+
+
+def print_table(res: dict[str, Any]) -> None:
+    """The per-size table on stdout."""
+    c = res["corpus"]
+    print(f"\n== {res['size']:,} articles ({c['bytes'] / MB:.0f} MB, {c['german']:,} German, "
+          f"{c['phrase_pages']:,} containing \"{PHRASE}\") ==")
+    head = f"{'metric':34} {'project':>10} {'baseline':>10} {'ratio':>7}  {'target':24} result"
+    print(head)
+    print("-" * len(head))
+    for row in res["checks"]:
+        if row["pass"] is None:
+            verdict = "" if row["target"] == "" else "n/a"
+        else:
+            verdict = "PASS" if row["pass"] else "FAIL"
+            if row["at"] != res["size"]:
+                verdict = f"({verdict.lower()}; target is at {row['at']:,})"
+        print(f"{row['metric']:34} {_fmt(row['project']):>10} {_fmt(row['baseline']):>10} "
+              f"{_fmt(row['ratio']):>7}  {row['target']:24} {verdict}")
+    hits = {k: v.get("hits") for k, v in res["query"].items()}
+    print(f"hits: {hits} (project/naive print at most their page of hits; rg counts files)")
+    for name, part in (("project", res["project"]), ("baseline", res["baseline"])):
+        if part and part.get("returncode"):
+            print(f"WARNING: {name} build exited {part['returncode']}: {part['stderr'][-500:]}")
+    for name, out in {**res["query"], **{f"{k} --help": v for k, v in res["help"].items()}}.items():
+        if out["returncode"] not in (0, 1):
+            print(f"WARNING: {name} exited {out['returncode']}: {out['stderr'][-500:]}")
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the benchmark for every --size; print tables; write --json."""
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--size", type=int, action="append", help="corpus size (repeatable; default 20000)")
+    ap.add_argument("--work", type=Path, default=Path(tempfile.gettempdir()) / "egovsearch-bench",
+                    help="where corpora (cached) and indexes go")
+    ap.add_argument("--repeat", type=int, default=7, help="runs per timed query (median)")
+    ap.add_argument("--seed", type=int, default=0)
+    ap.add_argument("--json", type=Path, help="write all figures here")
+    ap.add_argument("--no-baseline", action="store_true", help="skip the naive Whoosh baseline")
+    ap.add_argument("--no-project", action="store_true", help="skip egovsearch itself")
+    args = ap.parse_args(argv)
+    args.work.mkdir(parents=True, exist_ok=True)
+    results = []
+    for size in args.size or [20_000]:
+        res = bench_size(size, args.work, args.repeat, args.seed, not args.no_baseline, not args.no_project)
+        print_table(res)
+        results.append(res)
+    if args.json:
+        commit = subprocess.run(["git", "-C", str(HERE.parent), "rev-parse", "--short", "HEAD"],
+                                capture_output=True, text=True).stdout.strip()
+        machine = {"cpus": os.cpu_count(), "python": platform.python_version(), "platform": platform.platform(),
+                   "commit": commit, "when": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())}
+        args.json.write_text(json.dumps({"machine": machine, "query": QUERY, "results": results}, indent=2,
+                                        default=str))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
