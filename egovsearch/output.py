@@ -100,6 +100,12 @@ class _Csv:
         (self._quoted if crlf else self._plain).writerow(cells)
 
 
+def _check(fmt: str, allowed: Sequence[str]) -> None:
+    """Refuse a format the writer does not know (the CLI validates first; this is a bug guard)."""
+    if fmt not in allowed:
+        raise ValueError(f"unknown format {fmt!r}; expected one of {', '.join(allowed)}")
+
+
 def _width() -> int:
     """Terminal width (COLUMNS first), 80 when there is no terminal."""
     return shutil.get_terminal_size((80, 24)).columns
@@ -152,8 +158,7 @@ def write_hits(
     `first_rank` numbers the table's first row (the CLI passes offset + 1). `nul`
     ends each line of `paths` and `ids` with NUL instead of a newline.
     """
-    if fmt not in HIT_FORMATS:
-        raise ValueError(f"unknown format {fmt!r}; expected one of {', '.join(HIT_FORMATS)}")
+    _check(fmt, HIT_FORMATS)
     written = 0
     end = "\0" if nul else "\n"
     if fmt == "json":
@@ -178,8 +183,7 @@ def write_hits(
                 else:
                     out.write((",\n " if written else "") + _json(obj))
             elif writer is not None:
-                row = ([query] if with_query else []) + list(hit.to_dict().values())
-                writer.row(row)
+                writer.row(([query] if with_query else []) + list(hit.to_dict().values()))
             elif fmt == "tsv":
                 fields = [hit.id, hit.to_dict()["published"], hit.source, hit.title, hit.path]
                 if with_query:
@@ -261,8 +265,7 @@ def write_article(article: Article, fmt: str, out: TextIO, *, color: bool,
     if fmt == "json":
         out.write(_json(article.to_dict(), indent=2) + "\n")
         return
-    if fmt != "text":
-        raise ValueError(f"unknown format {fmt!r}; expected text or json")
+    _check(fmt, ("text",))
     data = article.to_dict()
     header = [("Title", article.title), ("Source", article.source), ("Published", data["published"]),
               ("Crawled", data["crawled"]), ("Language", article.language), ("Path", article.path),
@@ -287,8 +290,7 @@ def write_article(article: Article, fmt: str, out: TextIO, *, color: bool,
 
 def write_articles(articles: Iterable[Article], fmt: str, out: TextIO) -> int:
     """Export whole records, streamed: `jsonl` (bulk-loadable) or `csv`; return the count."""
-    if fmt not in ("jsonl", "csv"):
-        raise ValueError(f"unknown format {fmt!r}; expected jsonl or csv")
+    _check(fmt, ("jsonl", "csv"))
     writer = _Csv(out) if fmt == "csv" else None
     n = 0
     for article in articles:
@@ -314,12 +316,9 @@ def _json_array(objs: Iterable[dict[str, Any]], out: TextIO) -> None:
 
 
 def _human_bytes(n: int) -> str:
-    size = float(n)
-    for unit in ("B", "KB", "MB", "GB"):
-        if size < 1024 or unit == "GB":
-            return f"{n} B" if unit == "B" else f"{size:.1f} {unit}"
-        size /= 1024
-    raise AssertionError("unreachable")
+    """1234567 -> "1.2 MB"."""
+    units = [(1 << 30, "GB"), (1 << 20, "MB"), (1 << 10, "KB")]
+    return next((f"{n / size:.1f} {unit}" for size, unit in units if n >= size), f"{n} B")
 
 
 def write_stats(stats: IndexStats, fmt: str, out: TextIO, *, color: bool) -> None:
@@ -327,8 +326,7 @@ def write_stats(stats: IndexStats, fmt: str, out: TextIO, *, color: bool) -> Non
     if fmt == "json":
         out.write(_json(stats.to_dict(), indent=2) + "\n")
         return
-    if fmt != "table":
-        raise ValueError(f"unknown format {fmt!r}; expected table or json")
+    _check(fmt, ("table", "json"))
     data = stats.to_dict()
     langs = ", ".join(f"{lang} {n}" for lang, n in sorted(stats.languages.items()))
     rows = [
@@ -353,8 +351,7 @@ def write_sources(sources: Sequence[SourceCount], fmt: str, out: TextIO, *, colo
         for s in sources:
             writer.row(s.to_dict().values())
         return
-    if fmt != "table":
-        raise ValueError(f"unknown format {fmt!r}; expected table, json or csv")
+    _check(fmt, ("table", "json", "csv"))
     from rich import box
     from rich.table import Table
     from rich.text import Text
@@ -380,8 +377,7 @@ def write_timeline(tl: Timeline, fmt: str, out: TextIO, *, color: bool) -> None:
         for row in (("period", "count"), *tl.periods):
             writer.row(row)
         return
-    if fmt != "chart":
-        raise ValueError(f"unknown format {fmt!r}; expected chart, json or csv")
+    _check(fmt, ("chart", "json", "csv"))
     block = "█"
     try:
         block.encode(getattr(out, "encoding", None) or "utf-8")
@@ -409,7 +405,8 @@ def write_report(report: IndexReport, err: TextIO, *, color: bool) -> None:
     """The summary of an `index` run: counts, skipped files with reasons, time taken."""
     counts = [("added", report.added), ("updated", report.updated), ("renamed", report.renamed),
               ("removed", report.removed), ("unchanged", report.unchanged), ("skipped", len(report.skipped))]
-    head: list[tuple[str, str]] = [(f"Index {'rebuilt' if report.rebuilt else 'updated'} in {report.seconds:.1f} s: ", "bold")]
+    done = "rebuilt" if report.rebuilt else "updated"
+    head: list[tuple[str, str]] = [(f"Index {done} in {report.seconds:.1f} s: ", "bold")]
     for i, (name, n) in enumerate(counts):
         style = "yellow" if name == "skipped" and n else ("green" if n else "")
         head += [(", " if i else "", ""), (f"{n} {name}", style)]

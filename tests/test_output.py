@@ -13,7 +13,10 @@ import json
 import re
 import subprocess
 import sys
+from collections.abc import Callable
 from datetime import date
+from pathlib import Path
+from typing import Any, TextIO
 
 import pytest
 from hypothesis import given, settings
@@ -21,7 +24,15 @@ from hypothesis import strategies as st
 
 from egovsearch import output
 from egovsearch.models import (
-    HIT_FIELDS, Article, Hit, IndexReport, IndexStats, SearchResult, Skipped, SourceCount, Timeline,
+    HIT_FIELDS,
+    Article,
+    Hit,
+    IndexReport,
+    IndexStats,
+    SearchResult,
+    Skipped,
+    SourceCount,
+    Timeline,
 )
 
 HOSTILE_TITLE = "Evil [bold]x[/bold] \x1b[31mred\x1b[0m [link=http://e]click\x1b]8;;http://e\x1b\\here"
@@ -47,7 +58,7 @@ def _terminal(monkeypatch: pytest.MonkeyPatch) -> None:
         monkeypatch.delenv(var, raising=False)
 
 
-def hits(fmt: str, results: list[tuple[str | None, SearchResult]] | None = None, **kw: bool) -> tuple[str, int]:
+def hits(fmt: str, results: list[tuple[str | None, SearchResult]] | None = None, **kw: Any) -> tuple[str, int]:
     buf = io.StringIO()
     n = output.write_hits(results if results is not None else [("shared", RESULT)], fmt, buf,
                           color=kw.pop("color", False), **kw)
@@ -179,7 +190,7 @@ def test_csv_with_query() -> None:
 
 
 @settings(derandomize=True, max_examples=200, deadline=None)
-@given(st.text(alphabet=st.characters(blacklist_categories=("Cs",))), st.text(max_size=5))
+@given(st.text(alphabet=st.characters(exclude_categories=["Cs"])), st.text(max_size=5))
 def test_json_and_csv_stay_valid_for_any_text(title: str, query: str) -> None:
     r = SearchResult(1, (Hit("id", "p", title, title, None, None, "en", 1.0, title),), "/a")
     assert json.loads(hits("json", [(query, r)])[0])[0]["title"] == title
@@ -197,7 +208,7 @@ def test_lone_surrogates_keep_json_and_csv_encodable() -> None:
 
 
 def test_unknown_format() -> None:
-    with pytest.raises(ValueError, match="unknown format 'xml'"):
+    with pytest.raises(ValueError, match="unknown format .xml.; expected one of table, tsv"):
         hits("xml")
 
 
@@ -456,13 +467,16 @@ def test_progress() -> None:
 # --- pager --------------------------------------------------------------------------------
 
 
-def _lines(n: int) -> output.Callable[[output.TextIO], None]:
-    return lambda f: f.write("".join(f"line {i}\n" for i in range(n)))
+def _lines(n: int) -> Callable[[TextIO], None]:
+    def render(f: TextIO) -> None:
+        f.write(_lines_text(n))
+
+    return render
 
 
 def test_page_writes_directly_unless_a_tall_text_on_a_terminal(
-        monkeypatch: pytest.MonkeyPatch, tmp_path: "pytest.TempPathFactory") -> None:
-    paged = tmp_path / "paged"  # type: ignore[operator]
+        monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    paged = tmp_path / "paged"
     monkeypatch.setenv("PAGER", f"sh -c 'cat > {paged}'")
     for tty, n in ((False, 50), (True, 23)):
         buf = io.StringIO()
@@ -524,5 +538,5 @@ def test_import_is_cheap_and_machine_formats_do_not_load_rich() -> None:
             "    output.write_hits([('q', RESULT)], f, io.StringIO(), color=False)\n"
             "print(sorted(m for m in sys.modules if m.split('.')[0] in ('rich', 'whoosh', 'typer')))\n")
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
-                          cwd=str(__import__("pathlib").Path(__file__).parent.parent))
+                          cwd=Path(__file__).parent.parent)
     assert done.stdout == "[]\n"
