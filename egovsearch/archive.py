@@ -410,7 +410,7 @@ _FOOTER = re.compile(
 )
 _SENTENCE_END = re.compile(r"[.!?…]+[\"'”“’»«)\]]*(?=\s+[\"'„“‚‘»«(\[]*[^\W_a-zäöüß])")
 _ABBREVIATIONS = frozenset(
-    "dr prof mr mrs ms st nr no bzw ca vgl etc inc ltd co jr sr vs hr fr abs art bspw ggf usw "
+    "dr prof mr mrs ms st nr no bzw ca vgl etc inc ltd co jr sr vs hr fr abs art bspw ggf usw mio mrd "
     "z.b u.a d.h e.g i.e u.s u.k z.t o.ä s.o s.u".split()
 )
 # Whitespace tokens that are punctuation only and so are not words. A set
