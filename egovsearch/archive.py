@@ -318,16 +318,17 @@ def clean_text(text: str) -> str:
         text = text.replace("\r\n", "\n").replace("\r", "\n")
     if "\x1b" in text:
         text = _ESCAPES.sub("", text)
-    text = _INVISIBLE.sub("", text)
     if "<" in text:
         text = _BLOCK_TAG.sub(" ", text)
         text = _TAG.sub("", text)
     if "&" in text:
         # Tags first, entities second: "&lt;b&gt;" is text meant to be seen.
         text = html.unescape(text)
-        text = _INVISIBLE.sub("", text)  # "&#27;" must not smuggle in an ESC
     if "Ã" in text or "Â" in text or "â" in text or "Å" in text:
         text = _MOJIBAKE.sub(_fix_mojibake_match, text)
+    # Last, because entities ("&#27;") and repaired mojibake ("Â\x80") can
+    # produce control characters too.
+    text = _INVISIBLE.sub("", text)
     if not unicodedata.is_normalized("NFC", text):
         text = unicodedata.normalize("NFC", text)
     return text
