@@ -81,7 +81,7 @@ def score(cases: list[dict], run: Callable[[str], list[str]], label: str, *, ver
             missed = sorted(must - set(got))
             wrong = [i for i in got if i not in must]
             ps = f"{p:.2f}" if p is not None else "  -"
-            note = (f"missed {','.join(m[-2:] for m in missed)} " if missed else "") + (
+            note = (f"missed {','.join(m[:2] + m[-2:] for m in missed)} " if missed else "") + (
                 f"wrong {','.join(w[:2] + w[-2:] for w in wrong)}" if wrong else "")
             print(f"{c['kind']:<11}{c['query'][:27]:<28}{len(got):>5}{ps:>7}{r:>7.2f}  {note}")
     P = tp / ret if ret else 0.0
