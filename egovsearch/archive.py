@@ -476,11 +476,7 @@ def _first_sentence(paragraph: str) -> str:
         start = m.start()
         if text[start] == ".":
             word = text[:start].rpartition(" ")[2].lstrip("\"'„“‚‘»«([").lower()
-            if (
-                word in _ABBREVIATIONS
-                or (len(word) == 1 and word.isalpha())
-                or (word.isdigit() and len(word) <= 2)
-            ):
+            if word in _ABBREVIATIONS or (len(word) == 1 and word.isalpha()) or (word.isdigit() and len(word) <= 2):
                 continue
         return text[: m.end()]
     return text

@@ -55,6 +55,7 @@ SEED_BODY_END = (
 )
 
 # relpath -> (title, body, source, published, crawled, language, words); body None = checked apart
+# fmt: off
 EXPECTED: dict[str, tuple[str, str | None, str | None, date | None, date | None, str, int]] = {
     "000_f495089e68bd2b44.txt": (
         "Political resistance to shared services will be overcome by the crisis in public sector "
@@ -171,6 +172,7 @@ EXPECTED: dict[str, tuple[str, str | None, str | None, date | None, date | None,
         "LWN", D(2013, 12, 12), None, "en", 11,
     ),
 }
+# fmt: on
 
 NOT_ARTICLES = {
     "015_000000000000000f.txt": "empty file",
@@ -365,7 +367,10 @@ def test_parse_file_relpath_and_unreadable(tmp_path: Path) -> None:
 
 # --- smaller pieces on in-memory pages ---------------------------------------
 
-HEADER = "Today 1\n\nYesterday 2\n\nAll 3\n\nFriday,\u00a001.07.2011\neGovernment Forschung seit 2001 | eGovernment Research since 2001\n"
+HEADER = (
+    "Today 1\n\nYesterday 2\n\nAll 3\n\nFriday,\u00a001.07.2011\n"
+    "eGovernment Forschung seit 2001 | eGovernment Research since 2001\n"
+)
 
 
 def _page(source_line: str) -> bytes:
@@ -397,7 +402,8 @@ def test_source_line_forms(line: str, source: str | None, published: date | None
 
 
 def test_last_source_line_wins_and_footer_after_it_is_dropped() -> None:
-    data = (HEADER + "Source: in the text, 01.01.2001\n\nMore text.\n\nQuelle/Source: Real, 02.02.2002\n\nAd text").encode()
+    text = "Source: in the text, 01.01.2001\n\nMore text.\n\nQuelle/Source: Real, 02.02.2002\n\nAd text"
+    data = (HEADER + text).encode()
     article = parse_bytes(data, "x.txt")
     assert (article.source, article.published) == ("Real", D(2002, 2, 2))
     assert article.body == "Source: in the text, 01.01.2001\n\nMore text."
@@ -489,9 +495,9 @@ def test_utf16_without_bom_and_utf16_be() -> None:
 
 def test_tags_and_entities_edge_cases() -> None:
     data = (
-        "A <br/>B<BR>C <!-- hidden --> D <span class='x'>E</span> "
-        "&#252;ber &uuml;ber &#x1b;[31m &amp;lt; <notatag> <3 a<=b"
-    ).encode()
+        b"A <br/>B<BR>C <!-- hidden --> D <span class='x'>E</span> "
+        b"&#252;ber &uuml;ber &#x1b;[31m &amp;lt; <notatag> <3 a<=b"
+    )
     assert parse_bytes(data, "x.txt").body == "A B C D E über über [31m &lt; <notatag> <3 a<=b"
 
 

@@ -19,8 +19,9 @@ from hypothesis import strategies as st
 from egovsearch.archive import parse_bytes
 from egovsearch.errors import NotAnArticle
 
-PROPS = settings(derandomize=True, database=None, max_examples=400, deadline=None,
-                 suppress_health_check=[HealthCheck.too_slow])
+PROPS = settings(
+    derandomize=True, database=None, max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow]
+)
 CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 
 HEADER = "Today 1078\n\nYesterday 1557\n\nAll 39534380\n\nMonday,\u00a016.09.2024\n"
@@ -30,9 +31,27 @@ FOOTER = "\n\nBitte besuchen Sie/Please visit:\n\nGo to top"
 # Fragments that make random bytes look like pages, so the fuzzing reaches
 # the structure parser and not only the decoder.
 FRAGMENTS = [
-    HEADER.encode(), SLOGAN.encode(), FOOTER.encode(), b"Quelle/Source: ", b", 06.06.2011",
-    b"\r\n", b"\n\n", b"\xef\xbb\xbf", b"\xff\xfe", b"\xfe\xff", b"\x00", b"\x1b[31m", b"\x1b]8;;",
-    b"<b>", b"&amp;", b"&#", b"\xc3\xbc", b"\xfc", b"\x81", b"\xe2\x80", "Straße".encode(),
+    HEADER.encode(),
+    SLOGAN.encode(),
+    FOOTER.encode(),
+    b"Quelle/Source: ",
+    b", 06.06.2011",
+    b"\r\n",
+    b"\n\n",
+    b"\xef\xbb\xbf",
+    b"\xff\xfe",
+    b"\xfe\xff",
+    b"\x00",
+    b"\x1b[31m",
+    b"\x1b]8;;",
+    b"<b>",
+    b"&amp;",
+    b"&#",
+    b"\xc3\xbc",
+    b"\xfc",
+    b"\x81",
+    b"\xe2\x80",
+    "Straße".encode(),
 ]
 page_like = st.lists(st.one_of(st.sampled_from(FRAGMENTS), st.binary(max_size=40)), max_size=12).map(b"".join)
 text_in_any_encoding = st.tuples(
@@ -81,9 +100,7 @@ LETTERS = "abcdefghijklmnopqrstuvwxyzäöüßABCDEFGHIJKLMNOPQRSTUVWXYZÄÖÜé�
 # first words, a digit or a colon).
 FIRST = ["Die", "The", "Über", "Straße", "Behörde", "Council", "Bürger", "Ministers"]
 word = st.text(alphabet=LETTERS, min_size=1, max_size=12)
-sentence = st.tuples(st.sampled_from(FIRST), st.lists(word, max_size=15)).map(
-    lambda t: " ".join([t[0], *t[1]]) + "."
-)
+sentence = st.tuples(st.sampled_from(FIRST), st.lists(word, max_size=15)).map(lambda t: " ".join([t[0], *t[1]]) + ".")
 paragraph = st.lists(sentence, min_size=1, max_size=3).map(" ".join)
 
 
