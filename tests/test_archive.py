@@ -511,9 +511,12 @@ def test_whitespace_only_is_empty_and_controls_are_binary() -> None:
 
 
 def test_non_latin_bytes_are_not_text() -> None:
-    koi8 = "Правительство опубликовало новую стратегию цифровых услуг.".encode("koi8-r")
+    koi8 = "Правительство опубликовало новую стратегию цифровых услуг для граждан.".encode("koi8-r")
+    assert len(koi8) >= 64
     with pytest.raises(NotAnArticle, match="not UTF-8/Windows-1252 text"):
         parse_bytes(koi8, "x.txt")
+    # A very short Windows-1252 page is judged by nothing but its decoding.
+    assert parse_bytes("Öl".encode("cp1252"), "x.txt").body == "Öl"
 
 
 def test_mojibake_repair_leaves_real_text_alone() -> None:
