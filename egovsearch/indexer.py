@@ -1,0 +1,418 @@
+"""Build and update the index: incremental, parallel, and safe to interrupt.
+
+How a run works:
+1. Take the project's lock (``.egovsearch.lock``, waiting ``lock_timeout`` s).
+2. Walk the archive and compare each file's size and mtime with the manifest;
+   only files whose stat changed are read (their content hash then decides
+   whether they really changed). With nothing to do, Whoosh is never imported.
+3. Parse and index the files to read: in ``jobs`` worker processes for big
+   batches, each writing its own Whoosh segment into the index directory
+   (files no table of contents refers to yet), or in this process.
+4. Check that every segment holds exactly the documents fed to it, delete the
+   replaced and removed documents, and commit one new table of contents.
+   Whoosh's commit is a rename of that file, so an interrupted run leaves the
+   previous generation whole; its orphaned files go at the next commit.
+5. Check the committed document count, then write manifest, vocabularies
+   and meta.
+
+Whoosh's own multiprocess writer is not used: it drops a crashed worker's
+documents silently (../shared/notes/WHOOSH.md §4). Here a worker's failure
+is an exception in the parent and nothing is committed.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import os
+import signal
+import time
+from collections import Counter
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any
+
+from egovsearch import archive as arc
+from egovsearch.errors import (ArchiveError, EgovsearchError, IndexIncomplete, IndexLocked,
+                               IndexNotWritable, NotAnArticle)
+from egovsearch.models import IndexReport, Skipped
+from egovsearch.store import (INDEX_NAME, MANIFEST, META, generation, read_json, read_meta,
+                              write_json_atomic)
+from egovsearch import vocab as vocabulary
+
+Progress = Callable[[int, int], None]
+LOCK_FILE = ".egovsearch.lock"
+PARALLEL_MIN = 400  # fewer files than this are indexed in-process (pool start-up costs ~0.3 s)
+LIMIT_MB = 96  # Whoosh pool memory per writer process
+
+
+@contextmanager
+def _locked(index_dir: Path, timeout: float) -> Iterator[None]:
+    """Exclusive lock for one index run; waits up to `timeout` seconds."""
+    try:
+        fd = os.open(index_dir / LOCK_FILE, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o644)
+    except OSError as e:
+        raise IndexNotWritable(f"cannot write to the index directory {index_dir}: {e.strerror}") from e
+    try:
+        deadline = time.monotonic() + timeout
+        while True:
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                if time.monotonic() >= deadline:
+                    raise IndexLocked(
+                        f"another 'egovsearch index' is writing {index_dir}; "
+                        f"waited {timeout:g} s, try again when it has finished") from None
+                time.sleep(0.1)
+        yield
+    finally:
+        os.close(fd)  # releases the lock
+
+
+@contextmanager
+def _term_as_interrupt() -> Iterator[None]:
+    """SIGTERM takes the same clean-up path as Ctrl-C (cancel, keep the old index)."""
+    def handler(signum: int, frame: object) -> None:
+        raise KeyboardInterrupt
+    try:
+        old = signal.signal(signal.SIGTERM, handler)
+    except ValueError:  # not the main thread
+        yield
+        return
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, old)
+
+
+@dataclass
+class _Batch:
+    """What one writer (worker or in-process) did with its share of files."""
+
+    added: dict[str, list[Any]] = field(default_factory=dict)  # rel -> manifest entry
+    same: dict[str, list[Any]] = field(default_factory=dict)  # stat changed, content did not
+    skipped: dict[str, list[Any]] = field(default_factory=dict)  # rel -> [size, mtime, reason]
+    vocab: dict[str, Counter[str]] = field(default_factory=lambda: {"en": Counter(), "de": Counter()})
+    segment: Any = None
+    docs: int = 0
+
+
+def _feed(add: Callable[..., None], root: str, items: list[tuple[str, int, int, str | None]],
+          tick: Callable[[], None], delete: Callable[[str], None] | None = None) -> _Batch:
+    """Parse `items` (rel, size, mtime, old hash) and add their documents."""
+    from egovsearch.schema import document
+
+    batch = _Batch()
+    for rel, size, mtime, old_hash in items:
+        tick()
+        try:
+            art, digest = arc.read_article(root, rel)
+        except NotAnArticle as e:
+            batch.skipped[rel] = [size, mtime, e.reason]
+            continue
+        entry = [size, mtime, digest, art.id]
+        if digest == old_hash:
+            batch.same[rel] = entry
+            continue
+        if delete is not None and old_hash is not None:
+            delete(rel)
+        add(**document(art, f"{size} {mtime} {digest}"))
+        batch.docs += 1
+        batch.added[rel] = entry
+        batch.vocab[art.language].update(vocabulary.words(art.title + "\n" + art.body))
+    return batch
+
+
+_counter: Any = None
+_parent: int = 0
+
+
+def _worker_init(counter: Any) -> None:
+    global _counter, _parent
+    # Our parent is the fork server, which exits when the indexing process dies.
+    _counter, _parent = counter, os.getppid()
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent handles Ctrl-C and stops us
+
+
+def _worker(index_dir: str, root: str, items: list[tuple[str, int, int, str | None]]) -> _Batch:
+    """Index a share of the files into a new segment of its own (worker process)."""
+    from whoosh.index import open_dir
+    from whoosh.writing import SegmentWriter
+
+    def tick() -> None:
+        if os.getppid() != _parent:  # the parent was killed: stop, leave no work behind
+            os._exit(1)
+        with _counter.get_lock():
+            _counter.value += 1
+
+    ix = open_dir(index_dir, indexname=INDEX_NAME)
+    # _lk=False: the parent holds the write lock; this writer only writes new files.
+    writer = SegmentWriter(ix, _lk=False, limitmb=LIMIT_MB)
+    batch = _feed(writer.add_document, root, items, tick)
+    if batch.docs:
+        batch.segment = writer._finalize_segment()
+    else:
+        writer._close_segment()
+    return batch
+
+
+def _chunks(items: list[tuple[str, int, int, str | None]], n: int) -> list[list[tuple[str, int, int, str | None]]]:
+    """Split into n contiguous runs of about equal bytes."""
+    total = sum(i[1] for i in items) or 1
+    out: list[list[tuple[str, int, int, str | None]]] = [[] for _ in range(n)]
+    acc = 0
+    for item in items:
+        out[min(n - 1, acc * n // total)].append(item)
+        acc += item[1]
+    return [c for c in out if c]
+
+
+def _parallel(index_dir: Path, root: str, items: list[tuple[str, int, int, str | None]], jobs: int,
+              progress: Progress | None) -> list[_Batch]:
+    import multiprocessing as mp
+    from concurrent.futures import FIRST_EXCEPTION, ProcessPoolExecutor, wait
+
+    # forkserver: children inherit no lock file descriptors from this process.
+    ctx = mp.get_context("forkserver")
+    ctx.set_forkserver_preload(["egovsearch.indexer", "egovsearch.schema", "whoosh.writing"])
+    counter = ctx.Value("q", 0)
+    chunks = _chunks(items, jobs)
+    pool = ProcessPoolExecutor(len(chunks), mp_context=ctx, initializer=_worker_init,
+                               initargs=(counter,))
+    try:
+        futures = [pool.submit(_worker, str(index_dir), root, c) for c in chunks]
+        pending = set(futures)
+        while pending:
+            done, pending = wait(pending, timeout=0.2, return_when=FIRST_EXCEPTION)
+            if progress:
+                progress(counter.value, len(items))
+            for f in done:
+                f.result()  # a worker's exception stops the run here, before any commit
+        return [f.result() for f in futures]
+    except BaseException:
+        for p in list(getattr(pool, "_processes", {}).values()):
+            p.terminate()
+        raise
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
+
+
+def _verify(batches: list[_Batch]) -> None:
+    for b in batches:
+        if b.segment is not None and b.segment.doc_count_all() != b.docs:
+            raise IndexIncomplete(
+                f"a worker wrote {b.segment.doc_count_all()} of {b.docs} articles; "
+                "nothing was committed, the previous index is unchanged")
+
+
+@dataclass
+class Plan:
+    """What an index run would do, from the walk and the manifest alone."""
+
+    to_read: list[tuple[str, int, int, str | None]]  # rel, size, mtime, old hash
+    removed: list[str]
+    unchanged: dict[str, list[Any]]
+    still_skipped: dict[str, list[Any]]
+    walk_skips: list[Skipped]
+    rebuild: bool
+
+
+def _load_manifest(index_dir: Path, archive: Path) -> dict[str, Any] | None:
+    """The manifest if it describes the current index generation of this archive."""
+    from egovsearch.schema import SCHEMA_VERSION
+
+    gen = generation(index_dir)
+    meta = read_meta(index_dir)
+    if gen is None or meta.schema != SCHEMA_VERSION or meta.archive != str(archive):
+        return None
+    data = read_json(index_dir / MANIFEST)
+    if not isinstance(data, dict) or data.get("generation") != gen:
+        data = _manifest_from_index(index_dir)  # killed between commit and manifest write
+    return data
+
+
+def _manifest_from_index(index_dir: Path) -> dict[str, Any] | None:
+    """Rebuild the manifest from the fingerprints stored in the index."""
+    from egovsearch.store import open_index, reading
+
+    try:
+        ix = open_index(index_dir)
+    except EgovsearchError:
+        return None
+    files: dict[str, list[Any]] = {}
+    with reading(index_dir), ix.searcher() as s:
+        for fields in s.all_stored_fields():
+            size, mtime, digest = fields["fp"].split()
+            files[fields["path"]] = [int(size), int(mtime), digest, fields["id"]]
+    return {"generation": generation(index_dir), "files": files, "skipped": {}}
+
+
+def plan(archive: Path, index_dir: Path, *, rebuild: bool = False) -> Plan:
+    """Compare the archive with the index's manifest (no file is read)."""
+    manifest = None if rebuild else _load_manifest(index_dir, archive)
+    old: dict[str, list[Any]] = manifest["files"] if manifest else {}
+    old_skipped: dict[str, list[Any]] = manifest.get("skipped", {}) if manifest else {}
+    walk_skips: list[Skipped] = []
+    p = Plan([], [], {}, {}, walk_skips, manifest is None)
+    seen: set[str] = set()
+    for f in arc.iter_archive(archive, on_skip=lambda rel, why: walk_skips.append(Skipped(rel, why))):
+        seen.add(f.relpath)
+        e = old.get(f.relpath)
+        if e is not None and e[0] == f.size and e[1] == f.mtime_ns:
+            p.unchanged[f.relpath] = e
+            continue
+        s = old_skipped.get(f.relpath)
+        if s is not None and s[0] == f.size and s[1] == f.mtime_ns:
+            p.still_skipped[f.relpath] = s
+            continue
+        p.to_read.append((f.relpath, f.size, f.mtime_ns, e[2] if e else None))
+    p.removed = sorted(set(old) - seen)
+    return p
+
+
+def update_index(archive: Path, index_dir: Path, *, rebuild: bool = False, jobs: int | None = None,
+                 progress: Progress | None = None, lock_timeout: float = 5.0) -> IndexReport:
+    """Bring the index at `index_dir` in line with `archive`; see the module docstring."""
+    t0 = time.monotonic()
+    archive = Path(archive).resolve()
+    if not archive.is_dir():
+        what = "is not a directory" if archive.exists() else "does not exist"
+        raise ArchiveError(f"the archive {archive} {what}")
+    index_dir = Path(index_dir)
+    try:
+        index_dir.mkdir(parents=True, exist_ok=True)
+    except OSError as e:
+        raise IndexNotWritable(f"cannot create the index directory {index_dir}: {e.strerror}") from e
+    if not os.access(index_dir, os.W_OK):
+        raise IndexNotWritable(f"the index directory {index_dir} is not writable")
+    with _locked(index_dir, lock_timeout), _term_as_interrupt():
+        p = plan(archive, index_dir, rebuild=rebuild)
+        if not p.to_read and not p.removed and not p.rebuild:
+            return _report(p, None, [], time.monotonic() - t0)
+        batches, removed_hashes = _write(archive, index_dir, p, jobs or os.cpu_count() or 1,
+                                         progress, lock_timeout)
+        return _report(p, removed_hashes, batches, time.monotonic() - t0)
+
+
+def _write(archive: Path, index_dir: Path, p: Plan, jobs: int, progress: Progress | None,
+           lock_timeout: float) -> tuple[list[_Batch], dict[str, str]]:
+    from whoosh.index import LockError, create_in
+    from whoosh.writing import CLEAR, MERGE_SMALL
+
+    from egovsearch.schema import SCHEMA_VERSION, build_schema
+    from egovsearch.store import open_index
+
+    if p.rebuild and generation(index_dir) is not None:
+        try:
+            ix = open_index(index_dir)
+        except EgovsearchError:  # damaged or another schema: start afresh
+            ix = create_in(str(index_dir), build_schema(), indexname=INDEX_NAME)
+    else:
+        ix = create_in(str(index_dir), build_schema(), indexname=INDEX_NAME) if p.rebuild else open_index(index_dir)
+    if p.rebuild and ix.schema != build_schema():
+        ix = create_in(str(index_dir), build_schema(), indexname=INDEX_NAME)
+    try:
+        writer = ix.writer(timeout=lock_timeout, limitmb=LIMIT_MB)
+    except LockError:
+        raise IndexLocked(f"the index at {index_dir} is locked by another writer") from None
+    old_files = {} if p.rebuild else (read_json(index_dir / MANIFEST) or {}).get("files", {})
+    removed_hashes = {rel: old_files[rel][2] for rel in p.removed if rel in old_files}
+    before = 0 if p.rebuild else ix.doc_count()
+    deleted = 0
+    try:
+        if len(p.to_read) >= PARALLEL_MIN and jobs > 1:
+            batches = _parallel(index_dir, str(archive), p.to_read, jobs, progress)
+            _verify(batches)
+            if not p.rebuild:
+                for b in batches:
+                    for rel in list(b.added) + list(b.skipped):
+                        deleted += writer.delete_by_term("path", rel)
+        else:
+            done = 0
+
+            def tick() -> None:
+                nonlocal done
+                done += 1
+                if progress and (done % 50 == 0 or done == len(p.to_read)):
+                    progress(done, len(p.to_read))
+
+            def delete(rel: str) -> None:
+                nonlocal deleted
+                deleted += writer.delete_by_term("path", rel)
+
+            batch = _feed(writer.add_document, str(archive), p.to_read, tick,
+                          None if p.rebuild else delete)
+            if not p.rebuild:
+                for rel in batch.skipped:  # a file that became unreadable leaves the index
+                    deleted += writer.delete_by_term("path", rel)
+            batches = [batch]
+        if not p.rebuild:
+            for rel in p.removed:
+                deleted += writer.delete_by_term("path", rel)
+        segments = writer._merge_segments(CLEAR if p.rebuild else MERGE_SMALL, None, None)
+        segments += [b.segment for b in batches if b.segment is not None]
+        if writer._added:
+            segments.append(writer._finalize_segment())
+        else:
+            writer._close_segment()
+        writer._commit_toc(segments)
+        writer._finish()
+    except BaseException:
+        if not writer.is_closed:
+            writer.cancel()
+        raise
+    expected = before - deleted + sum(b.docs for b in batches)
+    ix = open_index(index_dir)
+    if ix.doc_count() != expected:
+        raise IndexIncomplete(f"the index holds {ix.doc_count()} articles, expected {expected}; "
+                              "run 'egovsearch index --rebuild'")
+    _save_state(archive, index_dir, p, batches, SCHEMA_VERSION)
+    return batches, removed_hashes
+
+
+def _save_state(archive: Path, index_dir: Path, p: Plan, batches: list[_Batch], schema: int) -> None:
+    files = dict(p.unchanged)
+    skipped = dict(p.still_skipped)
+    for b in batches:
+        files.update(b.same)
+        files.update(b.added)
+        skipped.update(b.skipped)
+    gen = generation(index_dir)
+    write_json_atomic(index_dir / MANIFEST, {"generation": gen, "files": files, "skipped": skipped})
+    for lang in ("en", "de"):
+        counts: Counter[str] = Counter()
+        for b in batches:
+            counts.update(b.vocab[lang])
+        vocabulary.update(index_dir, lang, counts, replace=p.rebuild)
+    write_json_atomic(index_dir / META, {
+        "archive": str(archive), "schema": schema, "generation": gen,
+        "built_at": datetime.now(timezone.utc).replace(microsecond=0).isoformat(),
+        "articles": len(files)})
+
+
+def _report(p: Plan, removed_hashes: dict[str, str] | None, batches: list[_Batch],
+            seconds: float) -> IndexReport:
+    skipped = list(p.walk_skips)
+    skipped += [Skipped(rel, s[2]) for rel, s in p.still_skipped.items()]
+    added = updated = renamed = 0
+    same = 0
+    gone = Counter((removed_hashes or {}).values())
+    for b in batches:
+        same += len(b.same)
+        skipped += [Skipped(rel, s[2]) for rel, s in b.skipped.items()]
+        for rel, entry in b.added.items():
+            old = next((t for t in p.to_read if t[0] == rel), None) if not p.rebuild else None
+            if old is not None and old[3] is not None:
+                updated += 1
+            elif gone[entry[2]] > 0:
+                gone[entry[2]] -= 1
+                renamed += 1
+            else:
+                added += 1
+    removed = len(p.removed) - renamed if not p.rebuild else 0
+    return IndexReport(added=added, updated=updated, renamed=renamed, removed=max(removed, 0),
+                       unchanged=len(p.unchanged) + same, skipped=tuple(sorted(skipped, key=lambda s: s.path)),
+                       seconds=seconds, rebuilt=p.rebuild)

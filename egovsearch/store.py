@@ -1,0 +1,124 @@
+"""The index directory: its files, its metadata, and opening it safely.
+
+Layout of an index directory:
+- Whoosh's files (``_MAIN_<generation>.toc``, segments, ``MAIN_WRITELOCK``);
+- ``meta.json``: archive root, build time, schema version and the Whoosh
+  generation it describes (small: every query reads it);
+- ``manifest.json``: per archive file its size, mtime, content hash and id, so
+  a re-index compares stats without opening Whoosh (written by the indexer);
+- ``vocab-<lang>.tsv``: word forms with document frequency, for compound
+  expansion and spelling suggestions.
+All of them are replaced atomically (write a temporary file, then rename).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import pickle
+import re
+import struct
+import zlib
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Iterator
+
+from egovsearch.errors import EgovsearchError, IndexDamaged, IndexMissing
+
+if TYPE_CHECKING:
+    from whoosh.index import FileIndex
+
+INDEX_NAME = "MAIN"
+META = "meta.json"
+MANIFEST = "manifest.json"
+_TOC_RE = re.compile(r"^_MAIN_(\d+)\.toc$")
+
+
+def generation(index_dir: Path) -> int | None:
+    """The newest committed Whoosh generation, read from file names only."""
+    try:
+        names = os.listdir(index_dir)
+    except (FileNotFoundError, NotADirectoryError):
+        return None
+    gens = [int(m.group(1)) for n in names if (m := _TOC_RE.match(n))]
+    return max(gens) if gens else None
+
+
+def write_json_atomic(path: Path, data: Any) -> None:
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    with open(tmp, "w", encoding="utf-8") as f:
+        json.dump(data, f, ensure_ascii=False, separators=(",", ":"))
+    os.replace(tmp, path)
+
+
+def read_json(path: Path) -> Any:
+    """The JSON content, or None when the file is missing or unreadable."""
+    try:
+        with open(path, encoding="utf-8") as f:
+            return json.load(f)
+    except (OSError, ValueError):
+        return None
+
+
+@dataclass(frozen=True, slots=True)
+class Meta:
+    archive: str | None
+    built_at: str | None
+    schema: int | None
+    generation: int | None
+
+
+def read_meta(index_dir: Path) -> Meta:
+    data = read_json(index_dir / META) or {}
+    if not isinstance(data, dict):
+        data = {}
+    return Meta(data.get("archive"), data.get("built_at"), data.get("schema"), data.get("generation"))
+
+
+# Whoosh signals damaged files with many unrelated exception types: reading
+# postings can fail with these; unpickling the table of contents with more.
+_DAMAGE = (OSError, EOFError, ValueError, struct.error, zlib.error, pickle.UnpicklingError)
+_DAMAGE_ON_OPEN = (*_DAMAGE, KeyError, IndexError, TypeError, AttributeError, ImportError)
+
+
+@contextmanager
+def reading(index_dir: Path) -> Iterator[None]:
+    """Turn any low-level failure while reading the index into IndexDamaged."""
+    from whoosh.index import IndexError as WhooshIndexError
+
+    try:
+        yield
+    except EgovsearchError:
+        raise
+    except (*_DAMAGE, WhooshIndexError) as e:
+        raise IndexDamaged(str(index_dir), type(e).__name__) from e
+
+
+def open_index(index_dir: Path) -> FileIndex:
+    """Open an existing index for reading, with user-facing errors."""
+    from whoosh.index import open_dir
+
+    from egovsearch.schema import SCHEMA_VERSION
+
+    if generation(index_dir) is None:
+        raise IndexMissing(str(index_dir))
+    meta = read_meta(index_dir)
+    if meta.schema is not None and meta.schema != SCHEMA_VERSION:
+        raise IndexDamaged(str(index_dir), "built by another version of egovsearch")
+    from whoosh.index import IndexError as WhooshIndexError
+
+    try:
+        ix = open_dir(str(index_dir), indexname=INDEX_NAME)
+        ix.doc_count()  # reads every segment's header
+        return ix
+    except (*_DAMAGE_ON_OPEN, WhooshIndexError) as e:
+        raise IndexDamaged(str(index_dir), type(e).__name__) from e
+
+
+def index_bytes(index_dir: Path) -> int:
+    total = 0
+    for entry in os.scandir(index_dir):
+        if entry.is_file(follow_symlinks=False):
+            total += entry.stat().st_size
+    return total
