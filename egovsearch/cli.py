@@ -1,0 +1,303 @@
+"""The command line: parse options, call one library function, render, map errors.
+
+Heavy modules (Whoosh through egovsearch.search / indexer / explore, Rich
+through egovsearch.output's table code) are imported inside the commands, so
+``egovsearch --help`` loads neither.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from enum import Enum
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Optional
+
+import typer
+from typer.core import TyperGroup
+
+from egovsearch.errors import EgovsearchError, ExitCode
+
+if TYPE_CHECKING:
+    from egovsearch.models import SearchRequest
+
+EXIT_CODES = """Exit codes: 0 success (query-like commands: at least one hit), 1 no hit
+(doctor: index out of sync), 2 error (bad query, bad date, missing, damaged or
+locked index, unreadable archive), 130 interrupted."""
+
+class _OneLineErrors(TyperGroup):
+    """Usage errors (bad option values, unknown formats) as one `Error: ...` line
+    on stderr with exit code 2, like every other error, instead of Click's
+    usage block."""
+
+    def main(self, args: object = None, prog_name: str | None = None, complete_var: str | None = None,
+             standalone_mode: bool = True, **extra: object) -> object:
+        try:
+            rv = super().main(args, prog_name, complete_var, standalone_mode=False, **extra)  # type: ignore[arg-type]
+        except typer.Abort:
+            typer.echo("Error: interrupted", err=True)
+            rv = ExitCode.INTERRUPTED
+        except Exception as e:
+            message = getattr(e, "format_message", None)
+            code = getattr(e, "exit_code", None)
+            if message is None or code is None:  # not a usage error: a bug, keep the traceback
+                raise
+            typer.echo(f"Error: {message()}", err=True)
+            rv = code
+        code = rv if isinstance(rv, int) else 0
+        if standalone_mode:
+            sys.exit(code)
+        return code
+
+
+app = typer.Typer(
+    cls=_OneLineErrors,
+    name="egovsearch",
+    help="Search a bilingual (German/English) eGovernment news archive.",
+    epilog=EXIT_CODES,
+    rich_markup_mode=None,  # plain help: --help must not load Rich
+    pretty_exceptions_enable=False,
+    no_args_is_help=True,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+
+
+class HitFormat(str, Enum):
+    table = "table"
+    tsv = "tsv"
+    json = "json"
+    jsonl = "jsonl"
+    csv = "csv"
+    paths = "paths"
+    ids = "ids"
+
+
+class Sort(str, Enum):
+    relevance = "relevance"
+    newest = "newest"
+    oldest = "oldest"
+
+
+class Lang(str, Enum):
+    de = "de"
+    en = "en"
+
+
+def _complete_source(incomplete: str) -> list[str]:
+    """Shell completion for --source: the index's publication names."""
+    try:
+        from egovsearch import explore
+
+        names = [s.source for s in explore.sources(_index_path(None))]
+    except Exception:  # completion must never fail loudly
+        return []
+    low = incomplete.lower()
+    return [n for n in names if n.lower().startswith(low)]
+
+
+IndexOpt = Annotated[Optional[Path], typer.Option(
+    "--index", envvar="EGOVSEARCH_INDEX", show_default="./index",
+    help="Index directory [env: EGOVSEARCH_INDEX].")]
+SourceOpt = Annotated[Optional[list[str]], typer.Option(
+    "--source", "-s", help="Only this publication (exact name, any case; repeat for OR).",
+    autocompletion=_complete_source)]
+SinceOpt = Annotated[Optional[str], typer.Option(
+    help="Published on or after: YYYY, YYYY-MM, YYYY-MM-DD, DD.MM.YYYY, '2 weeks ago', 'vor 2 Wochen'.")]
+UntilOpt = Annotated[Optional[str], typer.Option(help="Published on or before (same forms as --since).")]
+LangOpt = Annotated[Optional[Lang], typer.Option("--lang", help="Only articles in this language.")]
+
+
+def _no_color(stream: object) -> bool:
+    isatty = getattr(stream, "isatty", None)
+    return not (isatty and isatty()) or bool(os.environ.get("NO_COLOR"))
+
+
+def _tty(stream: object) -> bool:
+    isatty = getattr(stream, "isatty", None)
+    return bool(isatty and isatty())
+
+
+def _index_path(option: Path | None) -> Path:
+    return option if option is not None else Path("index")
+
+
+def _bundled_archive() -> Path:
+    """The bundled sample archive: ./seeds, else the one beside the package."""
+    local = Path("seeds")
+    return local if local.is_dir() else Path(__file__).resolve().parent.parent / "seeds"
+
+
+@contextmanager
+def user_errors() -> Iterator[None]:
+    """The one place that turns failures into `Error: ...` and an exit code."""
+    try:
+        yield
+    except EgovsearchError as e:
+        typer.echo(f"Error: {e}", err=True)
+        raise typer.Exit(e.exit_code) from None
+    except KeyboardInterrupt:
+        typer.echo("Error: interrupted", err=True)
+        raise typer.Exit(ExitCode.INTERRUPTED) from None
+    except BrokenPipeError:
+        # The reader went away (`| head`): stop quietly, like grep.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        raise typer.Exit(ExitCode.OK) from None
+
+
+def _ensure_index(index: Path) -> None:
+    """Build the index of the bundled sample archive on first use."""
+    from egovsearch.store import generation
+
+    if generation(index) is not None or os.environ.get("EGOVSEARCH_ARCHIVE"):
+        return
+    if index != Path("index") and "EGOVSEARCH_INDEX" not in os.environ:
+        return
+    from egovsearch.indexer import update_index
+
+    archive = _bundled_archive()
+    typer.echo(f"No index at {index}: building it from the bundled sample archive {archive}", err=True)
+    update_index(archive, index)
+
+
+def _request(query: str | None, source: list[str] | None, since: str | None, until: str | None,
+             lang: Lang | None, sort: Sort, limit: int | None, offset: int) -> SearchRequest:
+    from egovsearch.dates import parse_range
+    from egovsearch.models import SearchRequest
+
+    lo, hi = parse_range(since, until)
+    return SearchRequest(query=query, sources=tuple(source or ()), since=lo, until=hi,
+                         language=lang.value if lang else None, sort=sort.value, limit=limit, offset=offset)
+
+
+@app.command()
+def index(
+    archive: Annotated[Optional[Path], typer.Option(
+        envvar="EGOVSEARCH_ARCHIVE", show_default="./seeds",
+        help="Archive folder to index [env: EGOVSEARCH_ARCHIVE].")] = None,
+    index_dir: IndexOpt = None,
+    rebuild: Annotated[bool, typer.Option("--rebuild", help="Start from scratch.")] = False,
+    jobs: Annotated[Optional[int], typer.Option(min=1, help="Worker processes [default: all cores].")] = None,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar or summary.")] = False,
+) -> None:
+    """Build or update the index: only new, changed, renamed and removed files are touched.
+
+    Example: egovsearch index --archive ~/archive --index ~/archive-index
+    """
+    from egovsearch import output
+    from egovsearch.indexer import update_index
+
+    with user_errors():
+        with output.Progress(sys.stderr, enabled=not quiet and _tty(sys.stderr)) as bar:
+            report = update_index(archive or _bundled_archive(), _index_path(index_dir),
+                                  rebuild=rebuild, jobs=jobs, progress=bar.update)
+        if not quiet:
+            output.write_report(report, sys.stderr, color=not _no_color(sys.stderr))
+
+
+@app.command()
+def query(
+    text: Annotated[Optional[str], typer.Argument(
+        metavar="[QUERY]", help='Words, "phrases", AND/OR/NOT, (groups), field:value, prefix*.')] = None,
+    source: SourceOpt = None,
+    since: SinceOpt = None,
+    until: UntilOpt = None,
+    lang: LangOpt = None,
+    sort: Annotated[Sort, typer.Option(help="Order of the hits.")] = Sort.relevance,
+    limit: Annotated[int, typer.Option("--limit", "-n", min=1, help="Hits to show.")] = 10,
+    offset: Annotated[int, typer.Option(min=0, help="Skip this many hits first.")] = 0,
+    all_: Annotated[bool, typer.Option("--all", help="Every hit (no --limit).")] = False,
+    fmt: Annotated[Optional[HitFormat], typer.Option(
+        "--format", "-f", show_default="table on a terminal, else tsv", help="Output format.")] = None,
+    count: Annotated[bool, typer.Option("--count", "-c", help="Print the number of hits only.")] = False,
+    null: Annotated[bool, typer.Option("-0", "--null", help="With paths/ids: end records with NUL.")] = False,
+    stdin: Annotated[bool, typer.Option("--stdin", help="Run one query per line of standard input.")] = False,
+    explain: Annotated[bool, typer.Option("--explain", help="Show how the query is understood.")] = False,
+    index_dir: IndexOpt = None,
+) -> None:
+    """Search the archive. QUERY may be left out when a filter is given.
+
+    Example: egovsearch query '"shared services"' --source "Public Service" --since 2011 -f json
+    """
+    from egovsearch import output
+
+    with user_errors():
+        index = _index_path(index_dir)
+        _ensure_index(index)
+        from egovsearch import search
+
+        if text is None and not stdin and not (source or since or until or lang):
+            raise typer.BadParameter("give a QUERY, --stdin or a filter (--source, --since, --until, --lang)")
+        base = _request(text, source, since, until, lang, sort, None if all_ else (0 if count else limit), offset)
+        if explain:
+            typer.echo("\n".join(output.clean(line) for line in search.explain(index, base)))
+            return
+        queries = [ln.strip() for ln in sys.stdin if ln.strip()] if stdin else [text]
+        found = _run_queries(index, base, queries, fmt, count, null, stdin)
+    raise typer.Exit(ExitCode.OK if found else ExitCode.NO_HITS)
+
+
+def _run_queries(index: Path, base: SearchRequest, queries: list[str | None], fmt: HitFormat | None,
+                 count: bool, null: bool, batch: bool) -> int:
+    """Run the queries, write their hits; return the number of matching articles."""
+    from dataclasses import replace
+
+    from egovsearch import output, search
+
+    total = 0
+
+    def results() -> Iterator[tuple[str | None, object]]:
+        nonlocal total
+        for q in queries:
+            result = search.search(index, replace(base, query=q))
+            total += result.total
+            if result.total == 0 and result.suggestion:
+                typer.echo(f"Did you mean: {output.clean(result.suggestion)}?", err=True)
+            yield q, result
+
+    if count:
+        for q, r in results():
+            typer.echo(f"{r.total}\t{output.clean(q or '')}" if batch else r.total)  # type: ignore[attr-defined]
+        return total
+    chosen = fmt.value if fmt else ("table" if _tty(sys.stdout) else "tsv")
+    if chosen == "table":
+        collected = list(results())
+        output.page(lambda out: output.write_hits(collected, "table", out, color=not _no_color(sys.stdout),
+                                                  with_query=batch, first_rank=base.offset + 1),
+                    sys.stdout, tty=_tty(sys.stdout))
+        if _tty(sys.stderr) and not batch and collected:
+            r = collected[0][1]
+            shown = len(r.hits)  # type: ignore[attr-defined]
+            typer.echo(f"{shown} of {r.total} articles" if shown else "", err=True)  # type: ignore[attr-defined]
+    else:
+        output.write_hits(results(), chosen, sys.stdout, color=False, nul=null, with_query=batch)  # type: ignore[arg-type]
+    return total
+
+
+@app.command()
+def stats(
+    index_dir: IndexOpt = None,
+    fmt: Annotated[str, typer.Option("--format", "-f", help="table or json.")] = "table",
+) -> None:
+    """Show what the index holds: articles, languages, sources, date range, size.
+
+    Example: egovsearch stats --format json
+    """
+    from egovsearch import explore, output
+
+    with user_errors():
+        _check_format(fmt, ("table", "json"))
+        output.write_stats(explore.stats(_index_path(index_dir)), fmt, sys.stdout,
+                           color=not _no_color(sys.stdout))
+
+
+def _check_format(fmt: str, allowed: tuple[str, ...]) -> None:
+    if fmt not in allowed:
+        raise typer.BadParameter(f"'{fmt}' is not one of {', '.join(allowed)}", param_hint="'--format'")
+
+
+def main() -> None:
+    """Console-script entry point."""
+    app()
