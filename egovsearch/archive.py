@@ -258,7 +258,7 @@ _TAG_NAMES = (
     "i|img|ins|kbd|li|link|meta|nobr|ol|p|pre|q|s|small|span|strike|strong|sub|sup|table|tbody|"
     "td|tfoot|th|thead|title|tr|tt|u|ul|wbr"
 )
-_TAG = re.compile(rf"<!--.*?-->|</?(?:{_TAG_NAMES})(?:\s[^<>]*)?/?>", re.IGNORECASE | re.DOTALL)
+_TAG = re.compile(rf"</?(?:{_TAG_NAMES})(?:\s[^<>]*)?/?>", re.IGNORECASE)
 _BLOCK_TAG = re.compile(r"<(?:br|/?p|/?div|/?li|/?tr|/?h[1-6]|hr)(?:\s[^<>]*)?/?>", re.IGNORECASE)
 
 # Terminal escape sequences: CSI (incl. SGR colours), OSC (titles, links),
@@ -293,6 +293,22 @@ def _fix_mojibake_match(m: re.Match[str]) -> str:
         return s  # not a valid UTF-8 sequence: real text, leave it
 
 
+def _strip_comments(text: str) -> str:
+    """Drop ``<!-- ... -->``. With str.find, not a lazy regex: a page full of
+    unterminated "<!--" made the regex quadratic (minutes for 350 KB). An
+    unterminated comment is left as text."""
+    out: list[str] = []
+    pos = 0
+    while (start := text.find("<!--", pos)) != -1:
+        end = text.find("-->", start + 4)
+        if end == -1:
+            break
+        out.append(text[pos:start])
+        pos = end + 3
+    out.append(text[pos:])
+    return "".join(out)
+
+
 def clean_text(text: str) -> str:
     """Decoded page text -> clean text: LF line ends, no terminal escapes or
     control characters, stray tags dropped, entities decoded, mojibake
@@ -303,6 +319,8 @@ def clean_text(text: str) -> str:
     if "\x1b" in text:
         text = _ESCAPES.sub("", text)
     if "<" in text:
+        if "<!--" in text:
+            text = _strip_comments(text)
         text = _BLOCK_TAG.sub(" ", text)
         text = _TAG.sub("", text)
     if "&" in text:
