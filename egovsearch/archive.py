@@ -470,17 +470,21 @@ def _looks_like_date(s: str) -> bool:
 
 
 def _first_sentence(paragraph: str) -> str:
-    """The first sentence of `paragraph` (whitespace collapsed). A period
-    after an abbreviation, an initial or a one/two-digit number ("am 6. Juni")
-    does not end a sentence."""
-    text = " ".join(paragraph.split())
-    for m in _SENTENCE_END.finditer(text):
+    """The first sentence of `paragraph` (whitespace collapsed), or the whole
+    text when no sentence ends within reach of TITLE_MAX (it is cut anyway).
+    A period after an abbreviation, an initial or a one/two-digit number
+    ("am 6. Juni") does not end a sentence."""
+    text = " ".join(paragraph[: TITLE_MAX * 8].split())
+    # Only ends that can fit in a title matter; a bounded head also keeps a
+    # paragraph of "1. 2. 3. ..." from being scanned end to end.
+    head = text[: TITLE_MAX + 16]
+    for m in _SENTENCE_END.finditer(head):
         start = m.start()
-        if text[start] == ".":
-            word = text[:start].rpartition(" ")[2].lstrip("\"'„“‚‘»«([").lower()
+        if head[start] == ".":
+            word = head[head.rfind(" ", 0, start) + 1 : start].lstrip("\"'„“‚‘»«([").lower()
             if word in _ABBREVIATIONS or (len(word) == 1 and word.isalpha()) or (word.isdigit() and len(word) <= 2):
                 continue
-        return text[: m.end()]
+        return head[: m.end()]
     return text
 
 
