@@ -293,6 +293,146 @@ def stats(
                            color=not _no_color(sys.stdout))
 
 
+@app.command()
+def show(
+    ref: Annotated[str, typer.Argument(metavar="ID|PATH", help="Article id, unique id prefix, or path.")],
+    highlight: Annotated[Optional[str], typer.Option(help="Highlight these query terms.")] = None,
+    fmt: Annotated[str, typer.Option("--format", "-f", help="text or json.")] = "text",
+    raw: Annotated[bool, typer.Option("--raw", help="Print the original file as it is.")] = False,
+    index_dir: IndexOpt = None,
+) -> None:
+    """Show a whole article with its metadata; a unique id prefix is enough.
+
+    Example: egovsearch show f495 --highlight "shared services"
+    """
+    from egovsearch import explore, output
+
+    with user_errors():
+        _check_format(fmt, ("text", "json"))
+        art, marks, path = explore.article(_index_path(index_dir), ref, highlight)
+        if raw:
+            with open(path, "rb") as f:
+                sys.stdout.buffer.write(f.read())
+            return
+        color = not _no_color(sys.stdout)
+        output.page(lambda out: output.write_article(art, fmt, out, color=color, marks=marks),
+                    sys.stdout, tty=_tty(sys.stdout) and fmt == "text")
+
+
+@app.command()
+def sources(
+    fmt: Annotated[str, typer.Option("--format", "-f", help="table, json or csv.")] = "table",
+    index_dir: IndexOpt = None,
+) -> None:
+    """List every publication with its article count and first and last date.
+
+    Example: egovsearch sources --format csv
+    """
+    from egovsearch import explore, output
+
+    with user_errors():
+        _check_format(fmt, ("table", "json", "csv"))
+        rows = explore.sources(_index_path(index_dir))
+        output.page(lambda out: output.write_sources(rows, fmt, out, color=not _no_color(sys.stdout)),
+                    sys.stdout, tty=_tty(sys.stdout) and fmt == "table")
+
+
+class Period(str, Enum):
+    year = "year"
+    month = "month"
+
+
+@app.command()
+def timeline(
+    text: Annotated[Optional[str], typer.Argument(metavar="[QUERY]", help="Query (as for 'query').")] = None,
+    source: SourceOpt = None,
+    since: SinceOpt = None,
+    until: UntilOpt = None,
+    lang: LangOpt = None,
+    by: Annotated[Period, typer.Option(help="Period length.")] = Period.year,
+    fmt: Annotated[str, typer.Option("--format", "-f", help="chart, json or csv.")] = "chart",
+    index_dir: IndexOpt = None,
+) -> None:
+    """Count matching articles per year or month, as a bar chart.
+
+    Example: egovsearch timeline "open data" --by month --since 2020
+    """
+    from egovsearch import explore, output
+
+    with user_errors():
+        _check_format(fmt, ("chart", "json", "csv"))
+        index = _index_path(index_dir)
+        _ensure_index(index)
+        req = _request(text, source, since, until, lang, Sort.relevance, None, 0)
+        tl = explore.timeline(index, req, by.value)
+        output.write_timeline(tl, fmt, sys.stdout, color=not _no_color(sys.stdout))
+    raise typer.Exit(ExitCode.OK if tl.total else ExitCode.NO_HITS)
+
+
+@app.command()
+def similar(
+    ref: Annotated[str, typer.Argument(metavar="ID", help="Article id, unique id prefix, or path.")],
+    limit: Annotated[int, typer.Option("--limit", "-n", min=1, help="Articles to show.")] = 10,
+    fmt: Annotated[Optional[HitFormat], typer.Option(
+        "--format", "-f", show_default="table on a terminal, else tsv", help="Output format.")] = None,
+    null: Annotated[bool, typer.Option("-0", "--null", help="With paths/ids: end records with NUL.")] = False,
+    index_dir: IndexOpt = None,
+) -> None:
+    """Find the articles most like the given one (its key terms).
+
+    Example: egovsearch similar f495 -f json
+    """
+    from egovsearch import explore, output
+
+    with user_errors():
+        result = explore.similar(_index_path(index_dir), ref, limit)
+        chosen = fmt.value if fmt else ("table" if _tty(sys.stdout) else "tsv")
+        output.write_hits([(None, result)], chosen, sys.stdout, color=not _no_color(sys.stdout), nul=null)
+    raise typer.Exit(ExitCode.OK if result.hits else ExitCode.NO_HITS)
+
+
+@app.command()
+def export(
+    text: Annotated[Optional[str], typer.Argument(metavar="[QUERY]", help="Query (as for 'query').")] = None,
+    source: SourceOpt = None,
+    since: SinceOpt = None,
+    until: UntilOpt = None,
+    lang: LangOpt = None,
+    fmt: Annotated[str, typer.Option("--format", "-f", help="jsonl or csv.")] = "jsonl",
+    index_dir: IndexOpt = None,
+) -> None:
+    """Stream every matching article with its body (all articles without a query or filter).
+
+    Example: egovsearch export --source "Public Service" > public-service.jsonl
+    """
+    from egovsearch import explore, output
+
+    with user_errors():
+        _check_format(fmt, ("jsonl", "csv"))
+        req = _request(text, source, since, until, lang, Sort.relevance, None, 0)
+        n = output.write_articles(explore.export(_index_path(index_dir), req), fmt, sys.stdout)
+    raise typer.Exit(ExitCode.OK if n else ExitCode.NO_HITS)
+
+
+@app.command()
+def doctor(index_dir: IndexOpt = None) -> None:
+    """Check the index against its archive: missing, stale and orphaned articles.
+
+    Exit 0 when in sync, 1 when 'egovsearch index' would change something.
+    """
+    from egovsearch import explore, output
+
+    with user_errors():
+        h = explore.health(_index_path(index_dir))
+        for kind, paths in (("missing", h.missing), ("stale", h.stale), ("orphaned", h.orphaned)):
+            for p in paths:
+                typer.echo(f"{kind}\t{output.clean(p)}")
+        verdict = "in sync" if h.in_sync else "out of sync; run 'egovsearch index'"
+        typer.echo(f"{h.articles} articles indexed from {output.clean(h.archive)}: {len(h.missing)} missing, "
+                   f"{len(h.stale)} stale, {len(h.orphaned)} orphaned ({verdict})", err=True)
+    raise typer.Exit(ExitCode.OK if h.in_sync else ExitCode.NO_HITS)
+
+
 def _check_format(fmt: str, allowed: tuple[str, ...]) -> None:
     if fmt not in allowed:
         raise typer.BadParameter(f"'{fmt}' is not one of {', '.join(allowed)}", param_hint="'--format'")
