@@ -268,7 +268,10 @@ def bench_size(size: int, work: Path, repeat: int, seed: int, baseline: bool, pr
         try:
             p["stats"] = json.loads(stats.stdout)
         except ValueError:
-            p["stats"] = None
+            p["stats"] = {"error": stats.stderr[-500:], "returncode": stats.returncode}
+        # Sanity: every page containing the phrase should be found (rg -l counts the same files).
+        count = run_measured([egov, "query", QUERY, "--count", "--index", str(proj_ix)], sample=False)
+        p["phrase_total_hits"] = int(count.stdout) if count.stdout.strip().isdigit() else None
         res["project"] = p
         log(f"no-op {noop.seconds:.2f} s, one changed {one.seconds:.2f} s")
 
@@ -374,7 +377,9 @@ def print_table(res: dict[str, Any]) -> None:
         print(f"{row['metric']:34} {_fmt(row['project']):>10} {_fmt(row['baseline']):>10} "
               f"{_fmt(row['ratio']):>7}  {row['target']:24} {verdict}")
     hits = {k: v.get("hits") for k, v in res["query"].items()}
-    print(f"hits: {hits} (project/naive print at most their page of hits; rg counts files)")
+    total = (res["project"] or {}).get("phrase_total_hits")
+    print(f"hits printed: {hits}; project total (--count): {total}; pages generated with the phrase: "
+          f"{c['phrase_pages']}")
     for name, part in (("project", res["project"]), ("baseline", res["baseline"])):
         if part and part.get("returncode"):
             print(f"WARNING: {name} build exited {part['returncode']}: {part['stderr'][-500:]}")
