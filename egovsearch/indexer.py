@@ -122,7 +122,7 @@ def _feed(add: Callable[..., None], root: str, items: list[tuple[str, int, int, 
         add(**document(art, f"{size} {mtime} {digest}"))
         batch.docs += 1
         batch.added[rel] = entry
-        batch.vocab[art.language].update(vocabulary.words(art.title + "\n" + art.body))
+        batch.vocab[art.language].update(vocabulary.words(art.body, art.language))
     return batch
 
 

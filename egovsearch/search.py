@@ -30,7 +30,7 @@ from egovsearch.errors import EgovsearchError, QueryError
 from egovsearch.models import Article, Hit, SearchRequest, SearchResult
 from egovsearch.schema import date_to_int, int_to_date
 from egovsearch.store import open_index, read_meta, reading
-from egovsearch.textfold import fold, fold_name
+from egovsearch.textfold import fold, fold_name, fold_variants
 from egovsearch import vocab as vocabulary
 
 COMPOUND_BOOST = 0.4  # a compound containing the word ranks below the word itself
@@ -112,6 +112,18 @@ class _Compiler:
         return q
 
     def word(self, word: str) -> Any:
+        if "-" in word.strip("-"):
+            # E-Government: the joined whole, or its parts as a phrase ("e government").
+            whole = self.word_terms_only(word)
+            pieces = [p for p in word.split("-") if p]
+            # Only when every part is a word: "E government" would be just "government".
+            complete = all(analysis(lang).word_terms(p) for p in pieces for lang in LANGUAGES)
+            parts = self.phrase(" ".join(pieces)) if complete else None
+            alts = [q for q in (whole, parts) if q is not None]
+            return wq.Or(alts) if len(alts) > 1 else (alts[0] if alts else None)
+        return self.word_terms_only(word)
+
+    def word_terms_only(self, word: str) -> Any:
         subs = []
         for lang in LANGUAGES:
             terms = analysis(lang).query_terms(word)
@@ -131,7 +143,7 @@ class _Compiler:
         return wq.Or(subs) if len(subs) > 1 else (subs[0] if subs else None)
 
     def compounds(self, word: str, term: str) -> list[Any]:
-        folded = fold(word.replace("-", ""))
+        folded = fold_variants(word.replace("-", ""))[-1]  # as the German vocabulary stores it
         if len(folded) < 4 or not folded.isalpha():
             return []
         ana = analysis("de")

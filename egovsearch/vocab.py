@@ -14,14 +14,20 @@ import re
 from collections import Counter
 from pathlib import Path
 
-from egovsearch.textfold import fold
+from egovsearch.textfold import fold, fold_variants
 
 # Letters only (no digits or underscores), at least three of them.
 _WORD = re.compile(r"[^\W\d_]{3,}")
 
 
-def words(text: str) -> set[str]:
-    """The distinct folded word forms of a text (hyphenated words give their parts)."""
+def words(text: str, lang: str) -> set[str]:
+    """The distinct folded word forms of a text (hyphenated words give their parts).
+
+    German forms are folded fully (Buerger, Bürger -> burger) like the German
+    index terms; English ones only lose accents, so suggestions stay real words.
+    """
+    if lang == "de":
+        return {fold_variants(w)[-1] for w in _WORD.findall(text)}
     return {fold(w) for w in _WORD.findall(text)}
 
 
