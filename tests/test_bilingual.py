@@ -2,8 +2,9 @@
 
 Pages: tests/fixtures/bilingual/*.txt (parsed by the real parser); queries and
 judgments: tests/fixtures/bilingual/judgments.toml. Every case asserts that all
-`must` articles are found, no `must_not` article is, and `ranked_first` ranks
-first; [[identical]] groups (Behörde/Behoerde/Behorde...) give identical lists.
+`must` articles are found, no `must_not` article is (a `tolerated` one, a
+known limit, may be, but only below every `must` article), and `ranked_first`
+ranks first; [[identical]] groups (Behörde/Behoerde/Behorde...) give identical lists.
 """
 
 from __future__ import annotations
@@ -39,14 +40,17 @@ def test_fixture_ids_are_the_judged_ids() -> None:
     on_disk = {p.stem.split("_", 1)[1] for p in FIXTURES.glob("*.txt")}
     judged = {i for c in CASES for i in [*c["must"], *c.get("must_not", []), *([c["ranked_first"]] if "ranked_first" in c else [])]}
     assert judged <= on_disk
-    assert len(on_disk) == 48
+    assert len(on_disk) == 49
 
 
 @pytest.mark.parametrize("case", CASES, ids=[f"{c['kind']}:{c['query']}" for c in CASES])
 def test_judged_case(index_dir: Path, case: dict[str, Any]) -> None:
     got = ids(index_dir, case["query"])
     assert sorted(set(case["must"]) - set(got)) == [], "relevant articles missed"
-    assert sorted(set(case.get("must_not", [])) & set(got)) == [], "irrelevant articles found"
+    tolerated = set(case.get("tolerated", []))
+    assert sorted((set(case.get("must_not", [])) - tolerated) & set(got)) == [], "irrelevant articles found"
+    last_relevant = max(got.index(i) for i in case["must"])
+    assert all(got.index(i) > last_relevant for i in tolerated & set(got)), "a known false friend outranks"
     if "ranked_first" in case:
         assert got[0] == case["ranked_first"]
 
