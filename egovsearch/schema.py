@@ -18,7 +18,7 @@ from egovsearch.models import Article
 from egovsearch.textfold import fold_name
 
 # Bump when the schema or analysis changes in a way that needs a rebuild.
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 
 def build_schema() -> Schema:

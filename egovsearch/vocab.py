@@ -26,9 +26,10 @@ def words(text: str, lang: str) -> set[str]:
     German forms are folded fully (Buerger, Bürger -> burger) like the German
     index terms; English ones only lose accents, so suggestions stay real words.
     """
+    distinct = set(_WORD.findall(text))  # fold each form once
     if lang == "de":
-        return {fold_variants(w)[-1] for w in _WORD.findall(text)}
-    return {fold(w) for w in _WORD.findall(text)}
+        return {fold_variants(w)[-1] for w in distinct}
+    return {fold(w) for w in distinct}
 
 
 def path_for(index_dir: Path, lang: str) -> Path:
