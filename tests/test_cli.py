@@ -363,6 +363,22 @@ def test_bad_input_exit_2(ix: Path, args: list[str], needles: list[str]) -> None
     one_line_error(run(ix, *args), *needles)
 
 
+@pytest.mark.parametrize("fmt", ["json", "jsonl", "csv", "tsv", "table", "paths", "ids"])
+@pytest.mark.parametrize("text", ['"open', "foo:bar", "published:[a TO b]"])
+def test_bad_query_writes_nothing_to_stdout_in_any_format(ix: Path, fmt: str, text: str) -> None:
+    # A half-written "[" or CSV header with exit 2 would break `| jq` and csv readers.
+    one_line_error(run(ix, "query", text, "-f", fmt))
+
+
+def test_deeply_nested_query_is_a_one_line_error_or_runs(ix: Path) -> None:
+    r = run(ix, "query", "(" * 300 + "portal" + ")" * 300, "-f", "ids")
+    assert r.exception is None or isinstance(r.exception, SystemExit), repr(r.exception)
+    if r.exit_code == 2:
+        one_line_error(r)
+    else:
+        assert sorted(ids(r)) == [E, G]
+
+
 def test_missing_index_exit_2(tmp_path: Path) -> None:
     missing = tmp_path / "nowhere"
     err = one_line_error(run(missing, "query", "shared"))
