@@ -1,0 +1,99 @@
+"""Start-up cost and the real process: `--help` loads neither Whoosh nor Rich (issue 8),
+and a piped `egovsearch query` prints TSV with exit code 0 (issue 4).
+
+Each check runs a fresh interpreter (`python -X importtime -m egovsearch ...`): the
+modules a process imported are listed on its stderr, whatever this test process
+has already imported.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parent.parent
+SEEDS = REPO / "seeds"
+
+
+def _env() -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("EGOVSEARCH_")}
+    env.pop("PYTHONSTARTUP", None)
+    env["PYTHONIOENCODING"] = "utf-8"
+    return env
+
+
+def _imported(args: list[str], cwd: Path) -> tuple[subprocess.CompletedProcess[str], set[str]]:
+    """Run `python -X importtime *args`; return the process and the names of every module it imported."""
+    proc = subprocess.run([sys.executable, "-X", "importtime", *args], cwd=cwd, env=_env(),
+                          capture_output=True, text=True, timeout=60)
+    names = {line.rsplit("|", 1)[1].strip() for line in proc.stderr.splitlines()
+             if line.startswith("import time:") and line.count("|") == 2}
+    return proc, names
+
+
+def _heavy(names: set[str]) -> list[str]:
+    return sorted(n for n in names if n.split(".")[0] in ("whoosh", "rich"))
+
+
+def test_importtime_sees_whoosh_and_rich(tmp_path: Path) -> None:
+    """The detection itself works: a process that imports them is caught."""
+    proc, names = _imported(["-c", "import whoosh.index, rich.table"], tmp_path)
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    assert {"whoosh", "whoosh.index", "rich", "rich.table"} <= names
+
+
+@pytest.mark.parametrize("args", [
+    ["--help"], ["query", "--help"], ["index", "--help"], ["show", "--help"], ["timeline", "--help"],
+])
+def test_help_imports_neither_whoosh_nor_rich(tmp_path: Path, args: list[str]) -> None:
+    proc, names = _imported(["-m", "egovsearch", *args], tmp_path)
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    assert "Usage:" in proc.stdout
+    assert "egovsearch.cli" in names  # the real CLI ran
+    assert _heavy(names) == []
+    assert not {"egovsearch.search", "egovsearch.indexer", "egovsearch.explore"} & names
+
+
+def test_help_documents_exit_codes(tmp_path: Path) -> None:
+    for args in (["--help"], ["query", "--help"]):
+        proc = subprocess.run([sys.executable, "-m", "egovsearch", *args], cwd=tmp_path, env=_env(),
+                              capture_output=True, text=True, timeout=60)
+        text = " ".join(proc.stdout.split())
+        assert "Exit codes: 0" in text and "1 no hit" in text and "2 error" in text and "130 interrupted" in text, (
+            args, proc.stdout)
+
+
+def test_piped_query_on_the_seeds_is_tsv(tmp_path: Path) -> None:
+    index = tmp_path / "index"
+    built = subprocess.run([sys.executable, "-m", "egovsearch", "index", "--archive", str(SEEDS),
+                            "--index", str(index), "--quiet"],
+                           cwd=tmp_path, env=_env(), capture_output=True, text=True, timeout=120)
+    assert built.returncode == 0, built.stderr
+    proc, names = _imported(["-m", "egovsearch", "query", "shared services", "--index", str(index)], tmp_path)
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    assert "rich" not in names  # tsv to a pipe needs no Rich
+    (line,) = proc.stdout.splitlines()
+    fields = line.split("\t")
+    assert len(fields) == 5, fields
+    assert fields[0] == "f495089e68bd2b44"
+    assert fields[1:3] == ["2011-06-06", "Public Service"]
+    assert fields[3].startswith("Political resistance to shared services")
+    assert fields[4] == "000_f495089e68bd2b44.txt"
+    assert "\x1b" not in proc.stdout
+    assert not [ln for ln in proc.stderr.splitlines() if not ln.startswith("import time:")]
+
+    count = subprocess.run([sys.executable, "-m", "egovsearch", "query", '"shared services"', "--count",
+                            "--index", str(index)], cwd=tmp_path, env=_env(), capture_output=True, text=True,
+                           timeout=60)
+    assert (count.returncode, count.stdout, count.stderr) == (0, "1\n", "")
+    none = subprocess.run([sys.executable, "-m", "egovsearch", "query", "nothingzzz", "--index", str(index)],
+                          cwd=tmp_path, env=_env(), capture_output=True, text=True, timeout=60)
+    assert (none.returncode, none.stdout) == (1, "")
+    bad = subprocess.run([sys.executable, "-m", "egovsearch", "query", '"open', "--index", str(index)],
+                         cwd=tmp_path, env=_env(), capture_output=True, text=True, timeout=60)
+    assert (bad.returncode, bad.stdout) == (2, "")
+    assert bad.stderr == "Error: unbalanced quotes: a '\"' is not closed\n"
