@@ -20,6 +20,7 @@ from collections.abc import Iterator
 from itertools import accumulate
 from functools import lru_cache
 
+from egovsearch import _whoosh  # noqa: F401  (first: trims Whoosh start-up)
 from whoosh.analysis import Composable, Token
 from whoosh.fields import TEXT
 from whoosh.formats import Positions

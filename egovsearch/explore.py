@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from egovsearch import _whoosh  # noqa: F401  (first: trims Whoosh start-up)
 from whoosh import query as wq
 
 from egovsearch.analysis import analysis

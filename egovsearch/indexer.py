@@ -46,6 +46,10 @@ Progress = Callable[[int, int], None]
 LOCK_FILE = ".egovsearch.lock"
 PARALLEL_MIN = 400  # fewer files than this are indexed in-process (pool start-up costs ~0.3 s)
 LIMIT_MB = 96  # Whoosh pool memory per writer process
+# Separate segment files, not one compound file: Whoosh reads a compound
+# segment by copying each of its parts into memory (BytesIO over an mmap
+# slice) at every open, which costs every query time proportional to the index.
+COMPOUND = False
 
 
 @contextmanager
@@ -139,6 +143,7 @@ def _worker_init(counter: Any) -> None:
 
 def _worker(index_dir: str, root: str, items: list[tuple[str, int, int, str | None]]) -> _Batch:
     """Index a share of the files into a new segment of its own (worker process)."""
+    from egovsearch import _whoosh  # noqa: F401  (trims Whoosh start-up)
     from whoosh.index import open_dir
     from whoosh.writing import SegmentWriter
 
@@ -150,7 +155,7 @@ def _worker(index_dir: str, root: str, items: list[tuple[str, int, int, str | No
 
     ix = open_dir(index_dir, indexname=INDEX_NAME)
     # _lk=False: the parent holds the write lock; this writer only writes new files.
-    writer = SegmentWriter(ix, _lk=False, limitmb=LIMIT_MB)
+    writer = SegmentWriter(ix, _lk=False, limitmb=LIMIT_MB, compound=COMPOUND)
     batch = _feed(writer.add_document, root, items, tick)
     if batch.docs:
         batch.segment = writer._finalize_segment()
@@ -299,6 +304,7 @@ def update_index(archive: Path, index_dir: Path, *, rebuild: bool = False, jobs:
 
 def _write(archive: Path, index_dir: Path, p: Plan, jobs: int, progress: Progress | None,
            lock_timeout: float) -> tuple[list[_Batch], dict[str, str]]:
+    from egovsearch import _whoosh  # noqa: F401  (trims Whoosh start-up)
     from whoosh.index import LockError, create_in
     from whoosh.writing import CLEAR, MERGE_SMALL
 
@@ -315,7 +321,7 @@ def _write(archive: Path, index_dir: Path, p: Plan, jobs: int, progress: Progres
     if p.rebuild and ix.schema != build_schema():
         ix = create_in(str(index_dir), build_schema(), indexname=INDEX_NAME)
     try:
-        writer = ix.writer(timeout=lock_timeout, limitmb=LIMIT_MB)
+        writer = ix.writer(timeout=lock_timeout, limitmb=LIMIT_MB, compound=COMPOUND)
     except LockError:
         raise IndexLocked(f"the index at {index_dir} is locked by another writer") from None
     old_files = {} if p.rebuild else (read_json(index_dir / MANIFEST) or {}).get("files", {})

@@ -11,6 +11,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
+from egovsearch import _whoosh  # noqa: F401  (first: trims Whoosh start-up)
 from whoosh.fields import ID, NUMERIC, STORED, Schema
 
 from egovsearch.analysis import LANGUAGES, LangText

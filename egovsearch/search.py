@@ -18,11 +18,12 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from egovsearch import _whoosh  # noqa: F401  (first: trims Whoosh start-up)
 from whoosh import query as wq
 from whoosh.matching import ListMatcher, NullMatcher
 
 from egovsearch import querylang as ql
-from egovsearch.analysis import LANGUAGES, analysis
+from egovsearch.analysis import _HYPHENS, LANGUAGES, WORD_RE, analysis
 from egovsearch.archive import parse_file
 from egovsearch.compounds import Vocabulary, compounds_of
 from egovsearch.dates import parse_date
@@ -326,7 +327,20 @@ def match_spans(text: str, lang: str, terms: set[str]) -> list[tuple[int, int]]:
     """(start, end) of the words of `text` that match any of `terms`."""
     if not terms:
         return []
-    return [(a, b) for a, b, ts in analysis(lang).spans(text) if terms.intersection(ts)]
+    # Stemming every word of an article costs more than the search itself. A
+    # stem starts like its folded word, so only words starting like one of the
+    # terms are analysed.
+    heads = {t[:3] for t in terms}
+    ana = analysis(lang)
+    out = []
+    for m in WORD_RE.finditer(text):
+        word = m.group()
+        if not any(v[:3] in heads for part in _HYPHENS.split(word) if part
+                   for v in fold_variants(part)) and not any(
+                v[:3] in heads for v in fold_variants(_HYPHENS.sub("", word))):
+            continue
+        out += [(a + m.start(), b + m.start()) for a, b, ts in ana.spans(word) if terms.intersection(ts)]
+    return out
 
 
 def make_snippet(body: str, lang: str, terms: set[str]) -> tuple[str, tuple[tuple[int, int], ...]]:

@@ -85,6 +85,7 @@ _DAMAGE_ON_OPEN = (*_DAMAGE, KeyError, IndexError, TypeError, AttributeError, Im
 @contextmanager
 def reading(index_dir: Path) -> Iterator[None]:
     """Turn any low-level failure while reading the index into IndexDamaged."""
+    from egovsearch import _whoosh  # noqa: F401  (trims Whoosh start-up)
     from whoosh.index import IndexError as WhooshIndexError
 
     try:
@@ -97,6 +98,7 @@ def reading(index_dir: Path) -> Iterator[None]:
 
 def open_index(index_dir: Path) -> FileIndex:
     """Open an existing index for reading, with user-facing errors."""
+    from egovsearch import _whoosh  # noqa: F401  (trims Whoosh start-up)
     from whoosh.index import open_dir
 
     from egovsearch.schema import SCHEMA_VERSION
@@ -106,6 +108,7 @@ def open_index(index_dir: Path) -> FileIndex:
     meta = read_meta(index_dir)
     if meta.schema is not None and meta.schema != SCHEMA_VERSION:
         raise IndexDamaged(str(index_dir), "built by another version of egovsearch")
+    from egovsearch import _whoosh  # noqa: F401  (trims Whoosh start-up)
     from whoosh.index import IndexError as WhooshIndexError
 
     try:
