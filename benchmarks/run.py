@@ -219,6 +219,15 @@ def _hits(stdout: str) -> int | None:
     return len(data) if isinstance(data, list) else None
 
 
+def _code_version() -> str:
+    """HEAD's short hash, plus "+dirty" when egovsearch/ has uncommitted changes (others edit it live)."""
+    git = ["git", "-C", str(HERE.parent)]
+    head = subprocess.run([*git, "rev-parse", "--short", "HEAD"], capture_output=True, text=True).stdout.strip()
+    dirty = subprocess.run([*git, "status", "--porcelain", "--", "egovsearch"], capture_output=True,
+                           text=True).stdout.strip()
+    return head + ("+dirty" if dirty else "")
+
+
 def _egovsearch() -> str:
     """The console script next to this interpreter (same virtualenv), else on PATH."""
     local = Path(sys.executable).parent / "egovsearch"
@@ -230,7 +239,8 @@ def bench_size(size: int, work: Path, repeat: int, seed: int, baseline: bool, pr
     log = lambda msg: print(f"[{size}] {msg}", file=sys.stderr, flush=True)  # noqa: E731
     archive, corpus = corpus_for(work, size, seed)
     log(f"corpus {archive} ({'cached' if corpus['cached'] else 'generated in %.1f s' % corpus['generate_s']})")
-    res: dict[str, Any] = {"size": size, "corpus": corpus, "baseline": None, "project": None}
+    res: dict[str, Any] = {"size": size, "corpus": corpus, "baseline": None, "project": None,
+                           "code": _code_version(), "loadavg_at_start": os.getloadavg()}
     py = sys.executable
     base_ix, proj_ix = work / f"baseline-{size}", work / f"project-{size}"
     egov = _egovsearch()
@@ -301,6 +311,7 @@ def bench_size(size: int, work: Path, repeat: int, seed: int, baseline: bool, pr
     for out in h.values():
         del out["stdout"]
     res["help"] = h
+    res["loadavg_at_end"] = os.getloadavg()  # other work on the machine makes every figure noisier
     res["checks"] = checks(res)
     return res
 
@@ -363,7 +374,8 @@ def print_table(res: dict[str, Any]) -> None:
     """The per-size table on stdout."""
     c = res["corpus"]
     print(f"\n== {res['size']:,} articles ({c['bytes'] / MB:.0f} MB, {c['german']:,} German, "
-          f"{c['phrase_pages']:,} containing \"{PHRASE}\") ==")
+          f"{c['phrase_pages']:,} containing \"{PHRASE}\"; code {res['code']}; "
+          f"load {res['loadavg_at_start'][0]:.1f}..{res['loadavg_at_end'][0]:.1f}) ==")
     head = f"{'metric':34} {'project':>10} {'baseline':>10} {'ratio':>7}  {'target':24} result"
     print(head)
     print("-" * len(head))
@@ -407,10 +419,8 @@ def main(argv: list[str] | None = None) -> int:
         print_table(res)
         results.append(res)
     if args.json:
-        commit = subprocess.run(["git", "-C", str(HERE.parent), "rev-parse", "--short", "HEAD"],
-                                capture_output=True, text=True).stdout.strip()
         machine = {"cpus": os.cpu_count(), "python": platform.python_version(), "platform": platform.platform(),
-                   "commit": commit, "when": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())}
+                   "commit": _code_version(), "when": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())}
         args.json.write_text(json.dumps({"machine": machine, "query": QUERY, "results": results}, indent=2,
                                         default=str))
     return 0
