@@ -26,12 +26,29 @@ def _env() -> dict[str, str]:
     return env
 
 
-def _imported(args: list[str], cwd: Path) -> tuple[subprocess.CompletedProcess[str], set[str]]:
+def _python(args: list[str], cwd: Path) -> subprocess.CompletedProcess[str]:
+    """Run a fresh interpreter; the exit code is checked by the caller."""
+    return subprocess.run(
+        [sys.executable, *args],
+        cwd=cwd,
+        env=_env(),
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+
+
+def _imported(
+    args: list[str], cwd: Path
+) -> tuple[subprocess.CompletedProcess[str], set[str]]:
     """Run `python -X importtime *args`; return the process and the names of every module it imported."""
-    proc = subprocess.run([sys.executable, "-X", "importtime", *args], cwd=cwd, env=_env(),
-                          capture_output=True, text=True, timeout=60)
-    names = {line.rsplit("|", 1)[1].strip() for line in proc.stderr.splitlines()
-             if line.startswith("import time:") and line.count("|") == 2}
+    proc = _python(["-X", "importtime", *args], cwd)
+    names = {
+        line.rsplit("|", 1)[1].strip()
+        for line in proc.stderr.splitlines()
+        if line.startswith("import time:") and line.count("|") == 2
+    }
     return proc, names
 
 
@@ -46,9 +63,16 @@ def test_importtime_sees_whoosh_and_rich(tmp_path: Path) -> None:
     assert {"whoosh", "whoosh.index", "rich", "rich.table"} <= names
 
 
-@pytest.mark.parametrize("args", [
-    ["--help"], ["query", "--help"], ["index", "--help"], ["show", "--help"], ["timeline", "--help"],
-])
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["--help"],
+        ["query", "--help"],
+        ["index", "--help"],
+        ["show", "--help"],
+        ["timeline", "--help"],
+    ],
+)
 def test_help_imports_neither_whoosh_nor_rich(tmp_path: Path, args: list[str]) -> None:
     proc, names = _imported(["-m", "egovsearch", *args], tmp_path)
     assert proc.returncode == 0, proc.stderr[-2000:]
@@ -60,20 +84,36 @@ def test_help_imports_neither_whoosh_nor_rich(tmp_path: Path, args: list[str]) -
 
 def test_help_documents_exit_codes(tmp_path: Path) -> None:
     for args in (["--help"], ["query", "--help"]):
-        proc = subprocess.run([sys.executable, "-m", "egovsearch", *args], cwd=tmp_path, env=_env(),
-                              capture_output=True, text=True, timeout=60)
+        proc = _python(["-m", "egovsearch", *args], tmp_path)
         text = " ".join(proc.stdout.split())
-        assert "Exit codes: 0" in text and "1 no hit" in text and "2 error" in text and "130 interrupted" in text, (
-            args, proc.stdout)
+        assert (
+            "Exit codes: 0" in text
+            and "1 no hit" in text
+            and "2 error" in text
+            and "130 interrupted" in text
+        ), (args, proc.stdout)
 
 
 def test_piped_query_on_the_seeds_is_tsv(tmp_path: Path) -> None:
     index = tmp_path / "index"
-    built = subprocess.run([sys.executable, "-m", "egovsearch", "index", "--archive", str(SEEDS),
-                            "--index", str(index), "--quiet"],
-                           cwd=tmp_path, env=_env(), capture_output=True, text=True, timeout=120)
+    built = _python(
+        [
+            "-m",
+            "egovsearch",
+            "index",
+            "--archive",
+            str(SEEDS),
+            "--index",
+            str(index),
+            "--quiet",
+        ],
+        tmp_path,
+    )
     assert built.returncode == 0, built.stderr
-    proc, names = _imported(["-m", "egovsearch", "query", "shared services", "--index", str(index)], tmp_path)
+    proc, names = _imported(
+        ["-m", "egovsearch", "query", "shared services", "--index", str(index)],
+        tmp_path,
+    )
     assert proc.returncode == 0, proc.stderr[-2000:]
     assert "rich" not in names  # tsv to a pipe needs no Rich
     (line,) = proc.stdout.splitlines()
@@ -84,16 +124,29 @@ def test_piped_query_on_the_seeds_is_tsv(tmp_path: Path) -> None:
     assert fields[3].startswith("Political resistance to shared services")
     assert fields[4] == "000_f495089e68bd2b44.txt"
     assert "\x1b" not in proc.stdout
-    assert not [ln for ln in proc.stderr.splitlines() if not ln.startswith("import time:")]
+    assert not [
+        ln for ln in proc.stderr.splitlines() if not ln.startswith("import time:")
+    ]
 
-    count = subprocess.run([sys.executable, "-m", "egovsearch", "query", '"shared services"', "--count",
-                            "--index", str(index)], cwd=tmp_path, env=_env(), capture_output=True, text=True,
-                           timeout=60)
+    count = _python(
+        [
+            "-m",
+            "egovsearch",
+            "query",
+            '"shared services"',
+            "--count",
+            "--index",
+            str(index),
+        ],
+        tmp_path,
+    )
     assert (count.returncode, count.stdout, count.stderr) == (0, "1\n", "")
-    none = subprocess.run([sys.executable, "-m", "egovsearch", "query", "nothingzzz", "--index", str(index)],
-                          cwd=tmp_path, env=_env(), capture_output=True, text=True, timeout=60)
+    none = _python(
+        ["-m", "egovsearch", "query", "nothingzzz", "--index", str(index)], tmp_path
+    )
     assert (none.returncode, none.stdout) == (1, "")
-    bad = subprocess.run([sys.executable, "-m", "egovsearch", "query", '"open', "--index", str(index)],
-                         cwd=tmp_path, env=_env(), capture_output=True, text=True, timeout=60)
+    bad = _python(
+        ["-m", "egovsearch", "query", '"open', "--index", str(index)], tmp_path
+    )
     assert (bad.returncode, bad.stdout) == (2, "")
     assert bad.stderr == "Error: unbalanced quotes: a '\"' is not closed\n"
