@@ -7,6 +7,7 @@ through egovsearch.output's table code) are imported inside the commands, so
 
 from __future__ import annotations
 
+import itertools
 import os
 import sys
 from collections.abc import Iterator
@@ -135,7 +136,9 @@ def user_errors() -> Iterator[None]:
     try:
         yield
     except EgovsearchError as e:
-        typer.echo(f"Error: {e}", err=True)
+        from egovsearch.output import clean  # messages may quote user input or file names
+
+        typer.echo("Error: " + " ".join(clean(str(e)).split()), err=True)
         raise typer.Exit(e.exit_code) from None
     except KeyboardInterrupt:
         typer.echo("Error: interrupted", err=True)
@@ -172,7 +175,7 @@ def _request(query: str | None, source: list[str] | None, since: str | None, unt
                          language=lang.value if lang else None, sort=sort.value, limit=limit, offset=offset)
 
 
-@app.command()
+@app.command(epilog=EXIT_CODES)
 def index(
     archive: Annotated[Optional[Path], typer.Option(
         envvar="EGOVSEARCH_ARCHIVE", show_default="./seeds",
@@ -197,7 +200,7 @@ def index(
             output.write_report(report, sys.stderr, color=not _no_color(sys.stderr))
 
 
-@app.command()
+@app.command(epilog=EXIT_CODES)
 def query(
     text: Annotated[Optional[str], typer.Argument(
         metavar="[QUERY]", help='Words, "phrases", AND/OR/NOT, (groups), field:value, prefix*.')] = None,
@@ -235,48 +238,64 @@ def query(
             typer.echo("\n".join(output.clean(line) for line in search.explain(index, base)))
             return
         queries = [ln.strip() for ln in sys.stdin if ln.strip()] if stdin else [text]
-        found = _run_queries(index, base, queries, fmt, count, null, stdin)
-    raise typer.Exit(ExitCode.OK if found else ExitCode.NO_HITS)
+        found, failed = _run_queries(index, base, queries, fmt, count, null, stdin)
+    raise typer.Exit(ExitCode.ERROR if failed else ExitCode.OK if found else ExitCode.NO_HITS)
 
 
 def _run_queries(index: Path, base: SearchRequest, queries: list[str | None], fmt: HitFormat | None,
-                 count: bool, null: bool, batch: bool) -> int:
-    """Run the queries, write their hits; return the number of matching articles."""
+                 count: bool, null: bool, batch: bool) -> tuple[int, bool]:
+    """Run the queries and write their hits: (matching articles, whether a query failed).
+
+    A bad query stops a single search before anything reaches stdout; in a
+    --stdin batch it is reported with its line number and the batch goes on.
+    """
     from dataclasses import replace
 
     from egovsearch import output, search
+    from egovsearch.models import SearchResult
 
     total = 0
+    failed = False
 
-    def results() -> Iterator[tuple[str | None, object]]:
-        nonlocal total
-        for q in queries:
-            result = search.search(index, replace(base, query=q))
+    def results() -> Iterator[tuple[str | None, SearchResult]]:
+        nonlocal total, failed
+        for n, q in enumerate(queries, 1):
+            try:
+                result = search.search(index, replace(base, query=q))
+            except EgovsearchError as e:
+                if not batch:
+                    raise
+                typer.echo(f"Error: query {n}: {e}", err=True)
+                failed = True
+                continue
             total += result.total
             if result.total == 0 and result.suggestion:
                 typer.echo(f"Did you mean: {output.clean(result.suggestion)}?", err=True)
             yield q, result
 
+    stream = results()
+    first = next(stream, None)  # the first search runs before any output starts
+    found = [first] if first is not None else []
     if count:
-        for q, r in results():
-            typer.echo(f"{r.total}\t{output.clean(q or '')}" if batch else r.total)  # type: ignore[attr-defined]
-        return total
+        for q, r in itertools.chain(found, stream):
+            typer.echo(f"{r.total}\t{output.clean(q or '')}" if batch else r.total)
+        return total, failed
     chosen = fmt.value if fmt else ("table" if _tty(sys.stdout) else "tsv")
-    if chosen == "table":
-        collected = list(results())
-        output.page(lambda out: output.write_hits(collected, "table", out, color=not _no_color(sys.stdout),
-                                                  with_query=batch, first_rank=base.offset + 1),
-                    sys.stdout, tty=_tty(sys.stdout))
-        if _tty(sys.stderr) and not batch and collected:
-            r = collected[0][1]
-            shown = len(r.hits)  # type: ignore[attr-defined]
-            typer.echo(f"{shown} of {r.total} articles" if shown else "", err=True)  # type: ignore[attr-defined]
-    else:
-        output.write_hits(results(), chosen, sys.stdout, color=False, nul=null, with_query=batch)  # type: ignore[arg-type]
-    return total
+    if chosen != "table":
+        output.write_hits(itertools.chain(found, stream), chosen, sys.stdout, color=False, nul=null,
+                          with_query=batch)
+        return total, failed
+    collected = found + list(stream)
+    output.page(lambda out: output.write_hits(collected, "table", out, color=not _no_color(sys.stdout),
+                                              with_query=batch, first_rank=base.offset + 1),
+                sys.stdout, tty=_tty(sys.stdout))
+    if _tty(sys.stderr) and not batch and collected and collected[0][1].hits:
+        r = collected[0][1]
+        typer.echo(f"{base.offset + 1}-{base.offset + len(r.hits)} of {r.total} articles", err=True)
+    return total, failed
 
 
-@app.command()
+@app.command(epilog=EXIT_CODES)
 def stats(
     index_dir: IndexOpt = None,
     fmt: Annotated[str, typer.Option("--format", "-f", help="table or json.")] = "table",
@@ -293,7 +312,7 @@ def stats(
                            color=not _no_color(sys.stdout))
 
 
-@app.command()
+@app.command(epilog=EXIT_CODES)
 def show(
     ref: Annotated[str, typer.Argument(metavar="ID|PATH", help="Article id, unique id prefix, or path.")],
     highlight: Annotated[Optional[str], typer.Option(help="Highlight these query terms.")] = None,
@@ -319,7 +338,7 @@ def show(
                     sys.stdout, tty=_tty(sys.stdout) and fmt == "text")
 
 
-@app.command()
+@app.command(epilog=EXIT_CODES)
 def sources(
     fmt: Annotated[str, typer.Option("--format", "-f", help="table, json or csv.")] = "table",
     index_dir: IndexOpt = None,
@@ -342,7 +361,7 @@ class Period(str, Enum):
     month = "month"
 
 
-@app.command()
+@app.command(epilog=EXIT_CODES)
 def timeline(
     text: Annotated[Optional[str], typer.Argument(metavar="[QUERY]", help="Query (as for 'query').")] = None,
     source: SourceOpt = None,
@@ -369,7 +388,7 @@ def timeline(
     raise typer.Exit(ExitCode.OK if tl.total else ExitCode.NO_HITS)
 
 
-@app.command()
+@app.command(epilog=EXIT_CODES)
 def similar(
     ref: Annotated[str, typer.Argument(metavar="ID", help="Article id, unique id prefix, or path.")],
     limit: Annotated[int, typer.Option("--limit", "-n", min=1, help="Articles to show.")] = 10,
@@ -391,7 +410,7 @@ def similar(
     raise typer.Exit(ExitCode.OK if result.hits else ExitCode.NO_HITS)
 
 
-@app.command()
+@app.command(epilog=EXIT_CODES)
 def export(
     text: Annotated[Optional[str], typer.Argument(metavar="[QUERY]", help="Query (as for 'query').")] = None,
     source: SourceOpt = None,
@@ -414,7 +433,7 @@ def export(
     raise typer.Exit(ExitCode.OK if n else ExitCode.NO_HITS)
 
 
-@app.command()
+@app.command(epilog=EXIT_CODES)
 def doctor(index_dir: IndexOpt = None) -> None:
     """Check the index against its archive: missing, stale and orphaned articles.
 

@@ -371,7 +371,7 @@ def _write(archive: Path, index_dir: Path, p: Plan, jobs: int, progress: Progres
             writer.cancel()
         raise
     expected = before - deleted + sum(b.docs for b in batches)
-    ix = open_index(index_dir)
+    ix = open_index(index_dir, check_version=False)  # meta.json is rewritten below
     if ix.doc_count() != expected:
         raise IndexIncomplete(f"the index holds {ix.doc_count()} articles, expected {expected}; "
                               "run 'egovsearch index --rebuild'")

@@ -68,14 +68,28 @@ _TOKEN = re.compile(r"""\s*(?:(?P<lp>\()|(?P<rp>\))|(?P<q>")|(?P<range>[\[{])|(?
 _FIELD = re.compile(r"^([A-Za-z]+):(.*)$", re.S)
 
 
+MAX_DEPTH = 100  # nested groups/NOTs; deeper is surely not a real query
+
+
 def _short(text: str) -> str:
+    """Query text for a one-line message: whitespace folded, controls dropped, cut."""
+    text = " ".join("".join(c if c.isprintable() else " " for c in text).split())
     return text if len(text) <= 40 else text[:39] + "…"
+
+
+quote = _short
 
 
 class _Parser:
     def __init__(self, text: str) -> None:
         self.text = text
         self.pos = 0
+        self.depth = 0
+
+    def _enter(self) -> None:
+        self.depth += 1
+        if self.depth > MAX_DEPTH:
+            raise QueryError(f"the query nests groups or NOTs more than {MAX_DEPTH} deep")
 
     # Lexing happens on demand: ranges and phrases need raw access to the text.
     def _peek(self) -> tuple[str, str] | None:
@@ -124,9 +138,14 @@ class _Parser:
         tok = self._peek()
         if tok == ("word", "NOT"):
             self._next()
-            return Not(self._unary("NOT"))
+            self._enter()
+            node = Not(self._unary("NOT"))
+            self.depth -= 1
+            return node
         if tok is None or tok[0] == "rp" or (tok[0] == "word" and tok[1] in ("AND", "OR")):
             op = after or (tok[1] if tok and tok[0] == "word" else None)
+            if op == "NOT":
+                raise QueryError("'NOT' needs a search term after it")
             if op:
                 raise QueryError(f"'{op}' needs a search term on each side")
             if tok and tok[0] == "rp":
@@ -141,7 +160,9 @@ class _Parser:
         if kind == "lp":
             if (t := self._peek()) and t[0] == "rp":
                 raise QueryError("empty parentheses '()' in the query")
+            self._enter()
             node = self._or_in_group(field)
+            self.depth -= 1
             if self._next() != ("rp", ")"):
                 raise QueryError("unbalanced parentheses: a '(' is not closed")
             return node

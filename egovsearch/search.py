@@ -255,7 +255,8 @@ def compile_request(searcher: Any, index_dir: Path, request: SearchRequest) -> C
     if tree is not None:
         comp.c.query = comp.node(tree)
         if comp.c.query is None:
-            raise QueryError(f"the query '{request.query}' has only stop words; nothing to search for")
+            raise QueryError(f"the query '{ql.quote(request.query or '')}' has only stop words; "
+                             "nothing to search for")
         if isinstance(tree, ql.Not):
             comp.c.query = wq.And([wq.Every(), comp.c.query])
     filters = []

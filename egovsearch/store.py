@@ -96,7 +96,7 @@ def reading(index_dir: Path) -> Iterator[None]:
         raise IndexDamaged(str(index_dir), type(e).__name__) from e
 
 
-def open_index(index_dir: Path) -> FileIndex:
+def open_index(index_dir: Path, *, check_version: bool = True) -> FileIndex:
     """Open an existing index for reading, with user-facing errors."""
     from egovsearch import _whoosh  # noqa: F401  (trims Whoosh start-up)
     from whoosh.index import open_dir
@@ -106,7 +106,7 @@ def open_index(index_dir: Path) -> FileIndex:
     if generation(index_dir) is None:
         raise IndexMissing(str(index_dir))
     meta = read_meta(index_dir)
-    if meta.schema is not None and meta.schema != SCHEMA_VERSION:
+    if check_version and meta.schema is not None and meta.schema != SCHEMA_VERSION:
         raise IndexDamaged(str(index_dir), "built by another version of egovsearch")
     from egovsearch import _whoosh  # noqa: F401  (trims Whoosh start-up)
     from whoosh.index import IndexError as WhooshIndexError
