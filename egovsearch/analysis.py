@@ -184,6 +184,8 @@ class CompactPositions(Positions):
     _CODES = ((0, "B", 1), (1, "H", 2), (2, "I", 4))
 
     def encode(self, poslist: list[int]) -> bytes:
+        if len(poslist) == 1 and poslist[0] < 256:  # most postings: one occurrence
+            return bytes((0, poslist[0]))
         deltas = [poslist[0], *(b - a for a, b in zip(poslist, poslist[1:]))]
         top = max(deltas)
         if top < 256:

@@ -39,6 +39,9 @@ __all__ = [
     "read_article",
 ]
 
+# A scraped article page is a few KB; anything this big is not one (and would
+# cost seconds of parsing and megabytes of index for nothing).
+MAX_BYTES = 5_000_000
 TITLE_MAX = 120  # the title is cut at the last word boundary at or before this
 
 
@@ -618,6 +621,10 @@ def read_article(root: Path | str, relpath: str) -> tuple[Article, str]:
     """(article, content_hash) of ``root/relpath``, reading the file once."""
     try:
         with open(os.path.join(root, relpath), "rb") as fh:
+            size = os.fstat(fh.fileno()).st_size
+            if size > MAX_BYTES:
+                raise NotAnArticle(relpath, f"file too large ({size / 1e6:.0f} MB; an article page "
+                                            f"is at most {MAX_BYTES // 1_000_000} MB)")
             data = fh.read()
     except OSError as exc:
         raise NotAnArticle(relpath, f"cannot read: {exc.strerror or exc}") from None

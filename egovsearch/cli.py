@@ -184,6 +184,7 @@ def index(
     rebuild: Annotated[bool, typer.Option("--rebuild", help="Start from scratch.")] = False,
     jobs: Annotated[Optional[int], typer.Option(min=1, help="Worker processes [default: all cores].")] = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar or summary.")] = False,
+    wait: Annotated[float, typer.Option(min=0, help="Seconds to wait for another running index.")] = 5.0,
 ) -> None:
     """Build or update the index: only new, changed, renamed and removed files are touched.
 
@@ -195,7 +196,7 @@ def index(
     with user_errors():
         with output.Progress(sys.stderr, enabled=not quiet and _tty(sys.stderr)) as bar:
             report = update_index(archive or _bundled_archive(), _index_path(index_dir),
-                                  rebuild=rebuild, jobs=jobs, progress=bar.update)
+                                  rebuild=rebuild, jobs=jobs, progress=bar.update, lock_timeout=wait)
         if not quiet:
             output.write_report(report, sys.stderr, color=not _no_color(sys.stderr))
 

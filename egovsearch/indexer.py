@@ -131,14 +131,25 @@ def _feed(add: Callable[..., None], root: str, items: list[tuple[str, int, int, 
 
 
 _counter: Any = None
-_parent: int = 0
 
 
-def _worker_init(counter: Any) -> None:
-    global _counter, _parent
-    # Our parent is the fork server, which exits when the indexing process dies.
-    _counter, _parent = counter, os.getppid()
+def _worker_init(counter: Any, indexer_pid: int) -> None:
+    global _counter
+    _counter = counter
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent handles Ctrl-C and stops us
+
+    def watch() -> None:
+        # A killed indexing process cannot stop its workers: they stop themselves.
+        while True:
+            time.sleep(0.5)
+            try:
+                os.kill(indexer_pid, 0)
+            except ProcessLookupError:
+                os._exit(1)
+
+    import threading
+
+    threading.Thread(target=watch, daemon=True).start()
 
 
 def _worker(index_dir: str, root: str, items: list[tuple[str, int, int, str | None]]) -> _Batch:
@@ -148,8 +159,6 @@ def _worker(index_dir: str, root: str, items: list[tuple[str, int, int, str | No
     from whoosh.writing import SegmentWriter
 
     def tick() -> None:
-        if os.getppid() != _parent:  # the parent was killed: stop, leave no work behind
-            os._exit(1)
         with _counter.get_lock():
             _counter.value += 1
 
@@ -186,7 +195,7 @@ def _parallel(index_dir: Path, root: str, items: list[tuple[str, int, int, str |
     counter = ctx.Value("q", 0)
     chunks = _chunks(items, jobs)
     pool = ProcessPoolExecutor(len(chunks), mp_context=ctx, initializer=_worker_init,
-                               initargs=(counter,))
+                               initargs=(counter, os.getpid()))
     try:
         futures = [pool.submit(_worker, str(index_dir), root, c) for c in chunks]
         pending = set(futures)
@@ -311,14 +320,17 @@ def _write(archive: Path, index_dir: Path, p: Plan, jobs: int, progress: Progres
     from egovsearch.schema import SCHEMA_VERSION, build_schema
     from egovsearch.store import open_index
 
-    if p.rebuild and generation(index_dir) is not None:
+    # A rebuild of a readable index keeps it until the commit (mergetype CLEAR
+    # drops its segments in the same atomic step). Only an index that cannot
+    # be read anyway (damaged, another version) is replaced by an empty one.
+    ix = None
+    if generation(index_dir) is not None:
         try:
             ix = open_index(index_dir)
-        except EgovsearchError:  # damaged or another schema: start afresh
-            ix = create_in(str(index_dir), build_schema(), indexname=INDEX_NAME)
-    else:
-        ix = create_in(str(index_dir), build_schema(), indexname=INDEX_NAME) if p.rebuild else open_index(index_dir)
-    if p.rebuild and ix.schema != build_schema():
+        except EgovsearchError:
+            if not p.rebuild:
+                raise
+    if ix is None:
         ix = create_in(str(index_dir), build_schema(), indexname=INDEX_NAME)
     try:
         writer = ix.writer(timeout=lock_timeout, limitmb=LIMIT_MB, compound=COMPOUND)

@@ -45,6 +45,13 @@ def generation(index_dir: Path) -> int | None:
     return max(gens) if gens else None
 
 
+def _names(index_dir: Path) -> list[str]:
+    try:
+        return os.listdir(index_dir)
+    except OSError:
+        return []
+
+
 def write_json_atomic(path: Path, data: Any) -> None:
     tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     with open(tmp, "w", encoding="utf-8") as f:
@@ -82,9 +89,20 @@ _DAMAGE = (OSError, EOFError, ValueError, struct.error, zlib.error, pickle.Unpic
 _DAMAGE_ON_OPEN = (*_DAMAGE, KeyError, IndexError, TypeError, AttributeError, ImportError)
 
 
+def _raised_in_whoosh(e: BaseException) -> bool:
+    tb = e.__traceback__
+    while tb is not None and tb.tb_next is not None:
+        tb = tb.tb_next
+    return tb is not None and f"{os.sep}whoosh{os.sep}" in tb.tb_frame.f_code.co_filename
+
+
 @contextmanager
 def reading(index_dir: Path) -> Iterator[None]:
-    """Turn any low-level failure while reading the index into IndexDamaged."""
+    """Turn any failure while reading the index into IndexDamaged.
+
+    Whoosh reports broken files with many exception types, some of them a bare
+    Exception ("Block tag error"): anything raised inside Whoosh counts.
+    """
     from egovsearch import _whoosh  # noqa: F401  (trims Whoosh start-up)
     from whoosh.index import IndexError as WhooshIndexError
 
@@ -93,6 +111,10 @@ def reading(index_dir: Path) -> Iterator[None]:
     except EgovsearchError:
         raise
     except (*_DAMAGE, WhooshIndexError) as e:
+        raise IndexDamaged(str(index_dir), type(e).__name__) from e
+    except Exception as e:
+        if not _raised_in_whoosh(e):
+            raise
         raise IndexDamaged(str(index_dir), type(e).__name__) from e
 
 
@@ -104,6 +126,9 @@ def open_index(index_dir: Path, *, check_version: bool = True) -> FileIndex:
     from egovsearch.schema import SCHEMA_VERSION
 
     if generation(index_dir) is None:
+        if os.path.exists(index_dir / META) or any(
+                n.startswith("MAIN_") and not n.endswith("WRITELOCK") for n in _names(index_dir)):
+            raise IndexDamaged(str(index_dir), "its table of contents is missing")
         raise IndexMissing(str(index_dir))
     meta = read_meta(index_dir)
     if check_version and meta.schema is not None and meta.schema != SCHEMA_VERSION:

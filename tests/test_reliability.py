@@ -222,7 +222,7 @@ def test_second_index_run_waits_then_exits_2(grown: tuple[Path, Path, dict[str, 
     first = Background("index", "--archive", archive, "--index", ix, "--quiet", cwd=tmp_path)
     try:
         wait_until_writing(ix, names, first)
-        second = cli("index", "--archive", archive, "--index", ix, "--quiet", cwd=tmp_path)
+        second = cli("index", "--archive", archive, "--index", ix, "--quiet", "--wait", "0.5", cwd=tmp_path)
         assert first.poll() is None, "the first run ended before the second gave up: nothing was contended"
         one_error_line(second, rf"Error: another 'egovsearch index' is writing {re.escape(str(ix))}; .*")
     finally:
