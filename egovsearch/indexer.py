@@ -38,8 +38,8 @@ from egovsearch import archive as arc
 from egovsearch.errors import (ArchiveError, EgovsearchError, IndexIncomplete, IndexLocked,
                                IndexNotWritable, NotAnArticle)
 from egovsearch.models import IndexReport, Skipped
-from egovsearch.store import (INDEX_NAME, MANIFEST, META, generation, read_json, read_meta,
-                              write_json_atomic)
+from egovsearch.store import (INDEX_NAME, MANIFEST, META, SCHEMA_VERSION, generation, read_json,
+                              read_meta, write_json_atomic)
 from egovsearch import vocab as vocabulary
 
 Progress = Callable[[int, int], None]
@@ -236,8 +236,6 @@ class Plan:
 
 def _load_manifest(index_dir: Path, archive: Path) -> dict[str, Any] | None:
     """The manifest if it describes the current index generation of this archive."""
-    from egovsearch.schema import SCHEMA_VERSION
-
     gen = generation(index_dir)
     meta = read_meta(index_dir)
     if gen is None or meta.schema != SCHEMA_VERSION or meta.archive != str(archive):
@@ -317,7 +315,7 @@ def _write(archive: Path, index_dir: Path, p: Plan, jobs: int, progress: Progres
     from whoosh.index import LockError, create_in
     from whoosh.writing import CLEAR, MERGE_SMALL
 
-    from egovsearch.schema import SCHEMA_VERSION, build_schema
+    from egovsearch.schema import build_schema
     from egovsearch.store import open_index
 
     # A rebuild of a readable index keeps it until the commit (mergetype CLEAR

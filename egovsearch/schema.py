@@ -18,8 +18,6 @@ from egovsearch.analysis import LANGUAGES, LangText
 from egovsearch.models import Article
 from egovsearch.textfold import fold_name
 
-# Bump when the schema or analysis changes in a way that needs a rebuild.
-SCHEMA_VERSION = 2
 
 
 def build_schema() -> Schema:

@@ -29,6 +29,9 @@ from egovsearch.errors import EgovsearchError, IndexDamaged, IndexMissing
 if TYPE_CHECKING:
     from whoosh.index import FileIndex
 
+# Bump when the schema or the analysis changes in a way that needs a rebuild.
+# (Here, not in schema.py, so that checking it does not import Whoosh.)
+SCHEMA_VERSION = 2
 INDEX_NAME = "MAIN"
 META = "meta.json"
 MANIFEST = "manifest.json"
@@ -122,8 +125,6 @@ def open_index(index_dir: Path, *, check_version: bool = True) -> FileIndex:
     """Open an existing index for reading, with user-facing errors."""
     from egovsearch import _whoosh  # noqa: F401  (trims Whoosh start-up)
     from whoosh.index import open_dir
-
-    from egovsearch.schema import SCHEMA_VERSION
 
     if generation(index_dir) is None:
         if os.path.exists(index_dir / META) or any(
