@@ -51,13 +51,19 @@ VOCAB_SIZE = 30_000  # words per language, function words and terms included
 ZIPF_S = 1.07
 ZIPF_Q = 2.7  # Zipf-Mandelbrot offset: flattens the very head a little
 
-EN_FUNCTION = (
+
+def _words(text: str) -> list[str]:
+    """Whitespace-separated words: long word lists read better as one string."""
+    return text.split()
+
+
+EN_FUNCTION = _words(
     "the of and to in a is that for it as was with be by on not he this are or his from at "
     "which but have an had they you were their one all we can her has there been if more when "
     "will would who so no said also its new its into than other some could these two may "
     "first after most over such only our under should between through about year years"
-).split()
-EN_TERMS = (
+)
+EN_TERMS = _words(
     "public sector government council citizens digital services online data local authority "
     "authorities ministry portal cloud broadband e-government interoperability procurement "
     "strategy agency department minister budget savings network security identity platform "
@@ -66,14 +72,14 @@ EN_TERMS = (
     "administration health police schools tax electronic records transparency policy "
     "framework programme citizen-centric e-services e-ID websites applications survey "
     "officials parliament regulation legislation funding contract suppliers"
-).split()
-DE_FUNCTION = (
+)
+DE_FUNCTION = _words(
     "der die und in den von zu das mit sich des auf für ist im dem nicht ein eine als auch es "
     "an werden aus er hat dass sie nach wird bei einer um am sind noch wie einem über einen so "
     "zum war haben nur oder aber vor zur bis mehr durch man sein wurde sei können soll sowie "
     "bereits damit künftig dabei jedoch rund laut heißt"
-).split()
-DE_TERMS = (
+)
+DE_TERMS = _words(
     "Verwaltung Digitalisierung Verwaltungsdigitalisierung Bürgerportal E-Government "
     "Open-Data-Portal Kommunen Behörden Bundesregierung Onlinezugangsgesetz Bürgerinnen Bürger "
     "Landesregierung Rechenzentrum Datenschutz IT-Sicherheit Breitbandausbau Ministerium "
@@ -83,21 +89,63 @@ DE_TERMS = (
     "elektronische öffentliche Nutzerinnen Nutzer Anwendungen Schnittstellen Cloud Software "
     "Staatssekretär Ministerpräsident Beschaffung Vergabe Haushalt Gesetz Verordnung "
     "Bürgerservice Kommunalverwaltung Fachverfahren Servicekonto E-Akte Modernisierung"
-).split()
+)
 
 EN_SOURCES = (
-    "Public Service", "GovTech", "Government Computing", "Computer Weekly", "UKAuthority",
-    "The Register", "ZDNet", "Government Technology", "FCW", "Nextgov", "FutureGov",
-    "Computerworld", "Public Technology", "Kable", "eGov Innovation", "OpenGov Asia",
-    "Guardian Public", "BBC News", "Silicon Republic", "ITWeb", "Euractiv", "Joinup",
-    "Government News", "iTnews", "CIO", "StateScoop", "Techworld", "Governing",
+    "Public Service",
+    "GovTech",
+    "Government Computing",
+    "Computer Weekly",
+    "UKAuthority",
+    "The Register",
+    "ZDNet",
+    "Government Technology",
+    "FCW",
+    "Nextgov",
+    "FutureGov",
+    "Computerworld",
+    "Public Technology",
+    "Kable",
+    "eGov Innovation",
+    "OpenGov Asia",
+    "Guardian Public",
+    "BBC News",
+    "Silicon Republic",
+    "ITWeb",
+    "Euractiv",
+    "Joinup",
+    "Government News",
+    "iTnews",
+    "CIO",
+    "StateScoop",
+    "Techworld",
+    "Governing",
 )
 DE_SOURCES = (
-    "Heise Online", "Behörden Spiegel", "Computerwoche", "Kommune21", "eGovernment Computing",
-    "Tagesspiegel Background", "Golem", "Netzpolitik.org", "Silicon.de", "Der Standard",
-    "NZZ", "Handelsblatt", "Süddeutsche Zeitung", "FAZ", "Die Welt", "Der Spiegel",
-    "Staatsanzeiger", "Stuttgarter Zeitung", "Österreichische Verwaltung", "Inside IT",
-    "Netzwoche", "Kommunal", "Der Gemeinderat", "Weser-Kurier",
+    "Heise Online",
+    "Behörden Spiegel",
+    "Computerwoche",
+    "Kommune21",
+    "eGovernment Computing",
+    "Tagesspiegel Background",
+    "Golem",
+    "Netzpolitik.org",
+    "Silicon.de",
+    "Der Standard",
+    "NZZ",
+    "Handelsblatt",
+    "Süddeutsche Zeitung",
+    "FAZ",
+    "Die Welt",
+    "Der Spiegel",
+    "Staatsanzeiger",
+    "Stuttgarter Zeitung",
+    "Österreichische Verwaltung",
+    "Inside IT",
+    "Netzwoche",
+    "Kommunal",
+    "Der Gemeinderat",
+    "Weser-Kurier",
 )
 N_SOURCES = 300
 
@@ -131,8 +179,15 @@ class CorpusSummary:
         return sum(p.has_phrase for p in self.pages)
 
 
-def _syllable_words(rng: random.Random, onsets: list[str], vowels: list[str], codas: list[str],
-                    suffixes: list[str], n: int, taken: set[str]) -> list[str]:
+def _syllable_words(
+    rng: random.Random,
+    onsets: list[str],
+    vowels: list[str],
+    codas: list[str],
+    suffixes: list[str],
+    n: int,
+    taken: set[str],
+) -> list[str]:
     """`n` distinct pronounceable synthetic words, none of them in `taken`."""
     out: list[str] = []
     while len(out) < n:
@@ -150,16 +205,16 @@ def _vocabulary(rng: random.Random, language: str) -> list[str]:
     """VOCAB_SIZE words ordered by rank: function words, then terms mixed into the head of the tail."""
     if language == "en":
         head, terms = list(dict.fromkeys(EN_FUNCTION)), EN_TERMS
-        onsets = "b c d f g h k l m n p r s t v w br cr dr gr pr st tr ch th pl cl sl fl sp".split()
-        vowels = "a e i o u ea ou ai ee oo ie".split()
+        onsets = _words("b c d f g h k l m n p r s t v w br cr dr gr pr st tr ch th pl cl sl fl sp")
+        vowels = _words("a e i o u ea ou ai ee oo ie")
         codas = ["", "", "", "", "n", "r", "s", "t", "l", "nd", "st", "ng", "ck", "rt", "m"]
-        suffixes = "ing ed s tion ment ly er al ity ness".split()
+        suffixes = _words("ing ed s tion ment ly er al ity ness")
     else:
         head, terms = list(dict.fromkeys(DE_FUNCTION)), DE_TERMS
-        onsets = "b d f g h k l m n p r s t w z br dr gr kr pr st tr sch sp pf fl kl".split()
-        vowels = "a e i o u ä ö ü ei au ie eu".split()
+        onsets = _words("b d f g h k l m n p r s t w z br dr gr kr pr st tr sch sp pf fl kl")
+        vowels = _words("a e i o u ä ö ü ei au ie eu")
         codas = ["", "", "", "", "n", "r", "s", "t", "l", "nd", "ng", "cht", "rn", "tz", "ck", "ß"]
-        suffixes = "ung en er heit keit lich isch schaft ern".split()
+        suffixes = _words("ung en er heit keit lich isch schaft ern")
     taken = set(head) | set(terms) | {"shared", "share", "shares", "sharing", "services", "service"}
     tail = _syllable_words(rng, onsets, vowels, codas, suffixes, VOCAB_SIZE - len(head) - len(terms), taken)
     if language == "de":
@@ -189,10 +244,10 @@ def _token_stream(rng: random.Random, vocab: list[str], size: int) -> list[str]:
 
 def _sources(rng: random.Random) -> tuple[list[str], list[str]]:
     """~300 publication names per language group, real names at the head of a long tail."""
-    en_words = "Digital Public Civic Tech Gov City County State Policy Data Cloud Network Daily".split()
-    en_kinds = "Times Review Report Journal Insider Today Weekly Monitor Wire Post".split()
-    de_words = "Digital Kommunal Verwaltung Stadt Land Bürger Netz Daten Staat Rhein Nord Süd".split()
-    de_kinds = "Zeitung Anzeiger Rundschau Kurier Journal Magazin Blatt Nachrichten Report Spiegel".split()
+    en_words = _words("Digital Public Civic Tech Gov City County State Policy Data Cloud Network Daily")
+    en_kinds = _words("Times Review Report Journal Insider Today Weekly Monitor Wire Post")
+    de_words = _words("Digital Kommunal Verwaltung Stadt Land Bürger Netz Daten Staat Rhein Nord Süd")
+    de_kinds = _words("Zeitung Anzeiger Rundschau Kurier Journal Magazin Blatt Nachrichten Report Spiegel")
     en = list(EN_SOURCES)
     de = list(DE_SOURCES)
     names = set(en) | set(de)
@@ -270,7 +325,7 @@ def generate(n: int, out_dir: str | os.PathLike[str], seed: int = 0) -> CorpusSu
         while words < target:
             length = 6 + int(rnd() * 23)
             start = int(rnd() * (stream_size - length))
-            toks = stream[start:start + length]
+            toks = stream[start : start + length]
             if rnd() < 0.5:
                 toks[1 + int(rnd() * (length - 1))] = terms[int(rnd() * len(terms))]
             s = " ".join(toks)
@@ -282,7 +337,9 @@ def generate(n: int, out_dir: str | os.PathLike[str], seed: int = 0) -> CorpusSu
             sentences[k] = sentences[k][:-1] + f" and {PHRASE} for the {rng.choice(terms)}."
         if rng.random() < P_STRAY_MARKUP:
             k = rng.randrange(len(sentences))
-            sentences[k] = sentences[k][:-1] + rng.choice((" &amp; more.", " <br /> ", " [bold]note[/bold].", " &nbsp;"))
+            sentences[k] = sentences[k][:-1] + rng.choice(
+                (" &amp; more.", " <br /> ", " [bold]note[/bold].", " &nbsp;")
+            )
         n_par = min(n_par, len(sentences))
         cuts = sorted(rng.sample(range(1, len(sentences)), n_par - 1)) if n_par > 1 else []
         paragraphs = [" ".join(sentences[a:b]) for a, b in zip([0, *cuts], [*cuts, len(sentences)])]
@@ -328,6 +385,16 @@ def generate(n: int, out_dir: str | os.PathLike[str], seed: int = 0) -> CorpusSu
         with open(folder / name, "wb") as fh:
             fh.write(data)
         total_bytes += len(data)
-        pages.append(PageInfo((folder / name).relative_to(root).as_posix(), lang, source, pub_expected,
-                              crawled, has_phrase, encoding, crlf))
+        pages.append(
+            PageInfo(
+                (folder / name).relative_to(root).as_posix(),
+                lang,
+                source,
+                pub_expected,
+                crawled,
+                has_phrase,
+                encoding,
+                crlf,
+            )
+        )
     return CorpusSummary(tuple(pages), total_bytes)

@@ -9,7 +9,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from benchmarks.corpus import generate  # noqa: E402
+from benchmarks.corpus import generate
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -26,7 +26,7 @@ def main(argv: list[str] | None = None) -> int:
     german = sum(p.language == "de" for p in summary.pages)
     print(
         f"{len(summary.pages)} pages ({german} German), {summary.bytes / 1e6:.1f} MB, "
-        f"{summary.phrase_pages} with \"shared services\", in {time.perf_counter() - start:.1f} s",
+        f'{summary.phrase_pages} with "shared services", in {time.perf_counter() - start:.1f} s',
         file=sys.stderr,
     )
     return 0

@@ -17,7 +17,7 @@ from whoosh import index
 from whoosh.analysis import StemmingAnalyzer
 from whoosh.fields import DATETIME, ID, STORED, TEXT, Schema
 
-_SOURCE = re.compile(r"^(?:Quelle/Source|Quelle|Source):\s*(.*?)(?:,\s*([\d.\-]+))?\s*$", re.M)
+_SOURCE = re.compile(r"^(?:Quelle/Source|Quelle|Source):\s*(.*?)(?:,\s*([\d.\-]+))?\s*$", re.MULTILINE)
 _HEADER_END = re.compile(r"eGovernment Forschung seit 2001 \| eGovernment Research since 2001\n")
 _DATE_FORMATS = ("%d.%m.%Y", "%d.%m.%y", "%Y-%m-%d")
 
@@ -51,7 +51,7 @@ def parse(data: bytes) -> dict[str, object]:
         text = data.decode("cp1252", "replace")
     text = text.replace("\r\n", "\n")
     head = _HEADER_END.search(text)
-    body = text[head.end():] if head else text
+    body = text[head.end() :] if head else text
     m = _SOURCE.search(body)
     source, published = (m.group(1), _date(m.group(2))) if m else (None, None)
     body = (body[: m.start()] if m else body.split("Bitte besuchen Sie/Please visit:")[0]).strip()

@@ -35,7 +35,7 @@ from typing import Any
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))
 
-from benchmarks.corpus import PHRASE, generate  # noqa: E402
+from benchmarks.corpus import PHRASE, generate
 
 QUERY = f'"{PHRASE}"'
 SAMPLE_EVERY = 0.02  # seconds between RSS samples
@@ -125,8 +125,14 @@ def run_measured(cmd: list[str], sample: bool = True) -> Run:
             thread.join()
         out.seek(0)
         err.seek(0)
-        return Run(seconds, peak, peak_one, out.read().decode("utf-8", "replace"),
-                   err.read().decode("utf-8", "replace"), proc.returncode)
+        return Run(
+            seconds,
+            peak,
+            peak_one,
+            out.read().decode("utf-8", "replace"),
+            err.read().decode("utf-8", "replace"),
+            proc.returncode,
+        )
 
 
 def median_runs(cmds: dict[str, list[str]], repeat: int) -> dict[str, dict[str, Any]]:
@@ -141,9 +147,14 @@ def median_runs(cmds: dict[str, list[str]], repeat: int) -> dict[str, dict[str, 
             last[name] = run_measured(cmd, sample=False)
             times[name].append(last[name].seconds)
     return {
-        name: {"median_s": statistics.median(t), "min_s": min(t), "max_s": max(t),
-               "returncode": last[name].returncode, "stdout": last[name].stdout,
-               "stderr": last[name].stderr[-2000:]}
+        name: {
+            "median_s": statistics.median(t),
+            "min_s": min(t),
+            "max_s": max(t),
+            "returncode": last[name].returncode,
+            "stdout": last[name].stdout,
+            "stderr": last[name].stderr[-2000:],
+        }
         for name, t in times.items()
     }
 
@@ -226,9 +237,12 @@ def _hits(stdout: str) -> int | None:
 def _code_version() -> str:
     """HEAD's short hash, plus "+dirty" when egovsearch/ has uncommitted changes (others edit it live)."""
     git = ["git", "-C", str(HERE.parent)]
-    head = subprocess.run([*git, "rev-parse", "--short", "HEAD"], capture_output=True, text=True).stdout.strip()
-    dirty = subprocess.run([*git, "status", "--porcelain", "--", "egovsearch"], capture_output=True,
-                           text=True).stdout.strip()
+    head = subprocess.run(
+        [*git, "rev-parse", "--short", "HEAD"], capture_output=True, text=True, check=False
+    ).stdout.strip()
+    dirty = subprocess.run(
+        [*git, "status", "--porcelain", "--", "egovsearch"], capture_output=True, text=True, check=False
+    ).stdout.strip()
     return head + ("+dirty" if dirty else "")
 
 
@@ -240,11 +254,21 @@ def _egovsearch() -> str:
 
 def bench_size(size: int, work: Path, repeat: int, seed: int, baseline: bool, project: bool) -> dict[str, Any]:
     """Every measurement for one corpus size, as a JSON-ready dict."""
-    log = lambda msg: print(f"[{size}] {msg}", file=sys.stderr, flush=True)  # noqa: E731
+
+    def log(msg: str) -> None:
+        print(f"[{size}] {msg}", file=sys.stderr, flush=True)
+
     archive, corpus = corpus_for(work, size, seed)
-    log(f"corpus {archive} ({'cached' if corpus['cached'] else 'generated in %.1f s' % corpus['generate_s']})")
-    res: dict[str, Any] = {"size": size, "corpus": corpus, "baseline": None, "project": None,
-                           "code": _code_version(), "loadavg_at_start": os.getloadavg()}
+    how = "cached" if corpus["cached"] else f"generated in {corpus['generate_s']:.1f} s"
+    log(f"corpus {archive} ({how})")
+    res: dict[str, Any] = {
+        "size": size,
+        "corpus": corpus,
+        "baseline": None,
+        "project": None,
+        "code": _code_version(),
+        "loadavg_at_start": os.getloadavg(),
+    }
     py = sys.executable
     base_ix, proj_ix = work / f"baseline-{size}", work / f"project-{size}"
     egov = _egovsearch()
@@ -253,10 +277,15 @@ def bench_size(size: int, work: Path, repeat: int, seed: int, baseline: bool, pr
         shutil.rmtree(base_ix, ignore_errors=True)
         log("baseline build ...")
         r = run_measured([py, str(HERE / "naive_index.py"), str(archive), str(base_ix)])
-        res["baseline"] = {"build_s": r.seconds, "docs_per_s": size / r.seconds, "peak_rss": r.peak_rss,
-                           "peak_rss_one": r.peak_rss_one, "index_bytes": dir_bytes(base_ix),
-                           "returncode": r.returncode,
-                           "stderr": r.stderr[-2000:]}
+        res["baseline"] = {
+            "build_s": r.seconds,
+            "docs_per_s": size / r.seconds,
+            "peak_rss": r.peak_rss,
+            "peak_rss_one": r.peak_rss_one,
+            "index_bytes": dir_bytes(base_ix),
+            "returncode": r.returncode,
+            "stderr": r.stderr[-2000:],
+        }
         log(f"baseline build {r.seconds:.1f} s, rc {r.returncode}")
 
     if project:
@@ -264,10 +293,15 @@ def bench_size(size: int, work: Path, repeat: int, seed: int, baseline: bool, pr
         index_cmd = [egov, "index", "--archive", str(archive), "--index", str(proj_ix), "--quiet"]
         log("project build ...")
         r = run_measured(index_cmd)
-        p: dict[str, Any] = {"build_s": r.seconds, "docs_per_s": size / r.seconds, "peak_rss": r.peak_rss,
-                             "peak_rss_one": r.peak_rss_one,
-                             "index_bytes": dir_bytes(proj_ix) if proj_ix.exists() else 0,
-                             "returncode": r.returncode, "stderr": r.stderr[-2000:]}
+        p: dict[str, Any] = {
+            "build_s": r.seconds,
+            "docs_per_s": size / r.seconds,
+            "peak_rss": r.peak_rss,
+            "peak_rss_one": r.peak_rss_one,
+            "index_bytes": dir_bytes(proj_ix) if proj_ix.exists() else 0,
+            "returncode": r.returncode,
+            "stderr": r.stderr[-2000:],
+        }
         log(f"project build {r.seconds:.1f} s, rc {r.returncode}")
         noop = run_measured(index_cmd)
         p.update(noop_s=noop.seconds, noop_peak_rss=noop.peak_rss, noop_returncode=noop.returncode)
@@ -303,7 +337,7 @@ def bench_size(size: int, work: Path, repeat: int, seed: int, baseline: bool, pr
     log(f"queries x{repeat}: {', '.join(cmds)}")
     q = median_runs(cmds, repeat)
     for name, out in q.items():
-        out["hits"] = (len(out["stdout"].splitlines()) if name == "rg" else _hits(out["stdout"]))
+        out["hits"] = len(out["stdout"].splitlines()) if name == "rg" else _hits(out["stdout"])
         del out["stdout"]
     res["query"] = q
     res["rg_missing"] = rg is None
@@ -351,19 +385,46 @@ def checks(res: dict[str, Any]) -> list[dict[str, Any]]:
         ("1-changed re-index s (vs build)", p.get("one_changed_s"), p.get("build_s"), None, None, ""),
         ("query s (vs naive CLI)", qp, qn, 0.5, 20_000, "<= 0.50"),
         ("query s (vs rg -l)", qp, qr, 1 / 3, 100_000, "< 0.33"),
-        ("--help s (vs naive CLI)", h.get("project", {}).get("median_s"), h.get("naive", {}).get("median_s"),
-         None, None, ""),
+        (
+            "--help s (vs naive CLI)",
+            h.get("project", {}).get("median_s"),
+            h.get("naive", {}).get("median_s"),
+            None,
+            None,
+            "",
+        ),
     ]
     out = []
     for metric, proj, base, limit, at, target in rows:
         ratio = _ratio(proj, base)
-        verdict = None if limit is None or ratio is None else (
-            ratio < limit if metric.startswith("query s (vs rg") else ratio <= limit)
-        out.append({"metric": metric, "project": proj, "baseline": base, "ratio": ratio,
-                    "target": target, "at": at, "pass": verdict})
+        verdict = (
+            None
+            if limit is None or ratio is None
+            else (ratio < limit if metric.startswith("query s (vs rg") else ratio <= limit)
+        )
+        out.append(
+            {
+                "metric": metric,
+                "project": proj,
+                "baseline": base,
+                "ratio": ratio,
+                "target": target,
+                "at": at,
+                "pass": verdict,
+            }
+        )
     rss = _mb(p.get("peak_rss"))
-    out.append({"metric": "peak RSS MB (absolute)", "project": rss, "baseline": None, "ratio": None,
-                "target": "<= 500 MB", "at": 100_000, "pass": None if rss is None else rss <= 500})
+    out.append(
+        {
+            "metric": "peak RSS MB (absolute)",
+            "project": rss,
+            "baseline": None,
+            "ratio": None,
+            "target": "<= 500 MB",
+            "at": 100_000,
+            "pass": None if rss is None else rss <= 500,
+        }
+    )
     return out
 
 
@@ -380,9 +441,11 @@ def _fmt(x: float | None) -> str:
 def print_table(res: dict[str, Any]) -> None:
     """The per-size table on stdout."""
     c = res["corpus"]
-    print(f"\n== {res['size']:,} articles ({c['bytes'] / MB:.0f} MB, {c['german']:,} German, "
-          f"{c['phrase_pages']:,} containing \"{PHRASE}\"; code {res['code']}; "
-          f"load {res['loadavg_at_start'][0]:.1f}..{res['loadavg_at_end'][0]:.1f}) ==")
+    print(
+        f"\n== {res['size']:,} articles ({c['bytes'] / MB:.0f} MB, {c['german']:,} German, "
+        f'{c["phrase_pages"]:,} containing "{PHRASE}"; code {res["code"]}; '
+        f"load {res['loadavg_at_start'][0]:.1f}..{res['loadavg_at_end'][0]:.1f}) =="
+    )
     head = f"{'metric':34} {'project':>10} {'baseline':>10} {'ratio':>7}  {'target':24} result"
     print(head)
     print("-" * len(head))
@@ -393,12 +456,15 @@ def print_table(res: dict[str, Any]) -> None:
             verdict = "PASS" if row["pass"] else "FAIL"
             if row["at"] != res["size"]:
                 verdict = f"({verdict.lower()}; target is at {row['at']:,})"
-        print(f"{row['metric']:34} {_fmt(row['project']):>10} {_fmt(row['baseline']):>10} "
-              f"{_fmt(row['ratio']):>7}  {row['target']:24} {verdict}")
+        print(
+            f"{row['metric']:34} {_fmt(row['project']):>10} {_fmt(row['baseline']):>10} "
+            f"{_fmt(row['ratio']):>7}  {row['target']:24} {verdict}"
+        )
     hits = {k: v.get("hits") for k, v in res["query"].items()}
     total = (res["project"] or {}).get("phrase_total_hits")
-    print(f"hits printed: {hits}; project total (--count): {total}; pages generated with the phrase: "
-          f"{c['phrase_pages']}")
+    print(
+        f"hits printed: {hits}; project total (--count): {total}; pages generated with the phrase: {c['phrase_pages']}"
+    )
     for name, part in (("project", res["project"]), ("baseline", res["baseline"])):
         if part and part.get("returncode"):
             print(f"WARNING: {name} build exited {part['returncode']}: {part['stderr'][-500:]}")
@@ -411,8 +477,12 @@ def main(argv: list[str] | None = None) -> int:
     """Run the benchmark for every --size; print tables; write --json."""
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--size", type=int, action="append", help="corpus size (repeatable; default 20000)")
-    ap.add_argument("--work", type=Path, default=Path(tempfile.gettempdir()) / "egovsearch-bench",
-                    help="where corpora (cached) and indexes go")
+    ap.add_argument(
+        "--work",
+        type=Path,
+        default=Path(tempfile.gettempdir()) / "egovsearch-bench",
+        help="where corpora (cached) and indexes go",
+    )
     ap.add_argument("--repeat", type=int, default=7, help="runs per timed query (median)")
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--json", type=Path, help="write all figures here")
@@ -426,10 +496,16 @@ def main(argv: list[str] | None = None) -> int:
         print_table(res)
         results.append(res)
     if args.json:
-        machine = {"cpus": os.cpu_count(), "python": platform.python_version(), "platform": platform.platform(),
-                   "commit": _code_version(), "when": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())}
-        args.json.write_text(json.dumps({"machine": machine, "query": QUERY, "results": results}, indent=2,
-                                        default=str))
+        machine = {
+            "cpus": os.cpu_count(),
+            "python": platform.python_version(),
+            "platform": platform.platform(),
+            "commit": _code_version(),
+            "when": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+        }
+        args.json.write_text(
+            json.dumps({"machine": machine, "query": QUERY, "results": results}, indent=2, default=str)
+        )
     return 0
 
 

@@ -12,7 +12,7 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from benchmarks.corpus import PHRASE, CorpusSummary, generate  # noqa: E402
+from benchmarks.corpus import PHRASE, CorpusSummary, generate
 
 N = 300  # enough pages that every format variant occurs at least once with seed 0
 
@@ -68,8 +68,12 @@ def test_variants_all_present(corpus: tuple[Path, CorpusSummary]) -> None:
         assert any(label in d for d in data)
     text = b"".join(data)
     assert b"\xc3\x9f" in text and b"\xef\xbb\xbf" in text  # UTF-8 ß, BOM
-    for form in (rb", \d\d\.\d\d\.\d{4}\r?\n", rb", \d\.\d\.\d{4}\r?\n", rb", \d\d\.\d\d\.\d\d\r?\n",
-                 rb", \d{4}-\d\d-\d\d\r?\n"):
+    for form in (
+        rb", \d\d\.\d\d\.\d{4}\r?\n",
+        rb", \d\.\d\.\d{4}\r?\n",
+        rb", \d\d\.\d\d\.\d\d\r?\n",
+        rb", \d{4}-\d\d-\d\d\r?\n",
+    ):
         assert any(re.search(form, d) for d in data), form
 
 
@@ -81,8 +85,14 @@ def test_pages_parse_to_what_was_generated(corpus: tuple[Path, CorpusSummary]) -
     root, summary = corpus
     for page in summary.pages:
         article = parse_file(root / page.path, root)
-        got = (article.path, article.source, article.published, article.crawled, article.language,
-               PHRASE in article.body)
+        got = (
+            article.path,
+            article.source,
+            article.published,
+            article.crawled,
+            article.language,
+            PHRASE in article.body,
+        )
         want = (page.path, page.source, page.published, page.crawled, page.language, page.has_phrase)
         assert got == want
         assert article.id == Path(page.path).stem.split("_")[1]
