@@ -1,0 +1,69 @@
+"""The worker side of parallel indexing, run in-process: the term-grouped
+posting pool and the segment a worker closes when its pool is full."""
+
+from __future__ import annotations
+
+import multiprocessing
+from pathlib import Path
+
+import pytest
+from whoosh.filedb.filestore import RamStorage
+from whoosh.writing import PostingPool
+
+from egovsearch import indexer
+from egovsearch.archive import iter_archive
+from egovsearch.models import SearchRequest
+from egovsearch.search import search
+from indexing_support import make_archive
+
+
+def test_term_pool_yields_what_whoosh_pool_yields() -> None:
+    items = [
+        ("body_en", b"servic", 0, 1.0, b"\x00\x03"),
+        ("body_de", b"portal", 0, 2.0, b"\x00\x01"),
+        ("body_en", b"share", 0, 3.0, b"\x00\x02"),
+        ("body_en", b"servic", 1, 2.0, b"\x00\x05\x02"),
+        ("body_de", b"amt", 2, 1.0, b"\x01\x01\x00"),
+        ("body_en", b"share", 3, 1.0, b"\x00\x09"),
+    ]
+    ours = indexer._TermPool()
+    whoosh = PostingPool(RamStorage(), None, limitmb=1)
+    for item in items:
+        ours.add(item)
+        whoosh.add(item)
+    assert ours.postings == len(items)
+    assert list(ours.iter_postings()) == list(whoosh.iter_postings())
+
+
+def test_a_full_worker_closes_segments_and_keeps_every_document(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    archive = make_archive(tmp_path / "archive")
+    index_dir = tmp_path / "index"
+    indexer.update_index(archive, index_dir)  # an index for the worker to open
+    items = [(f.relpath, f.size, f.mtime_ns, None) for f in iter_archive(archive)]
+    monkeypatch.setattr(indexer, "MAX_POSTINGS", 40)  # a few documents per segment
+    monkeypatch.setattr(indexer, "_counter", multiprocessing.Value("q", 0))
+    batch = indexer._worker(str(index_dir), str(archive), items)
+    assert len(batch.segments) > 1
+    assert sum(s.doc_count_all() for s in batch.segments) == batch.docs == len(items)
+
+
+def test_parallel_build_with_small_segments_answers_like_one_segment(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    archive = make_archive(tmp_path / "archive")
+    indexer.update_index(archive, tmp_path / "one")
+    # The worker path, run in this process, with the term pool closing a
+    # segment every few documents, answers like the in-process single segment.
+    monkeypatch.setattr(indexer, "MAX_POSTINGS", 30)
+    monkeypatch.setattr(indexer, "_counter", multiprocessing.Value("q", 0))
+
+    def in_process(index_dir: Path, root: str, items: list, jobs: int, progress: object) -> list:
+        return [indexer._worker(str(index_dir), root, items)]
+
+    monkeypatch.setattr(indexer, "_parallel", in_process)
+    monkeypatch.setattr(indexer, "PARALLEL_MIN", 1)
+    indexer.update_index(archive, tmp_path / "many", jobs=2)
+    for q in ("government", "Behörde", '"shared services"', "Digitalisierung", "NOT portal"):
+        one = [h.id for h in search(tmp_path / "one", SearchRequest(q, limit=None)).hits]
+        many = [h.id for h in search(tmp_path / "many", SearchRequest(q, limit=None)).hits]
+        assert sorted(one) == sorted(many), q
