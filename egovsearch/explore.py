@@ -90,8 +90,7 @@ def timeline(index_dir: Path, request: SearchRequest, by: str = "year") -> Timel
     width = 4 if by == "year" else 6
     with _searcher(index_dir) as (s, _):
         c = compile_request(s, index_dir, request)
-        q = c.query if c.query is not None else (c.filter or wq.Every())
-        flt = c.filter if c.query is not None else None
+        q, flt = c.runnable()
         docnums = s.search(q, filter=flt, limit=None, scored=False, terms=False).docs()
         pub = s.reader().column_reader("published")
         periods: Counter[str] = Counter()
@@ -194,8 +193,7 @@ def export(index_dir: Path, request: SearchRequest) -> Iterator[Article]:
     """Every matching article with its body, read from the archive, in path order."""
     with _searcher(index_dir) as (s, archive):
         c = compile_request(s, index_dir, request)
-        q = c.query if c.query is not None else (c.filter or wq.Every())
-        flt = c.filter if c.query is not None else None
+        q, flt = c.runnable()
         paths = sorted(s.stored_fields(d)["path"]
                        for d in s.search(q, filter=flt, limit=None, scored=False, terms=False).docs())
     for rel in paths:

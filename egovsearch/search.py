@@ -48,6 +48,13 @@ class Compiled:
     terms: dict[str, set[str]] = field(default_factory=lambda: {lang: set() for lang in LANGUAGES})
     explain: list[str] = field(default_factory=list)
 
+    def runnable(self) -> tuple[Any, Any]:
+        """(query, filter) for Searcher.search: without query text the filters
+        are the query, and no filters at all match every article."""
+        if self.query is not None:
+            return self.query, self.filter
+        return (self.filter if self.filter is not None else wq.Every()), None
+
 
 class DocSet(wq.Query):
     """Matches a fixed set of (global) document numbers; used for `title:` terms,
@@ -296,8 +303,7 @@ def search(index_dir: Path, request: SearchRequest) -> SearchResult:
     """Run a search; `request.limit` 0 counts only."""
     with _searcher(index_dir) as (s, archive):
         c = compile_request(s, index_dir, request)
-        q = c.query if c.query is not None else (c.filter or wq.Every())
-        flt = c.filter if c.query is not None else None
+        q, flt = c.runnable()
         want = None if request.limit is None else request.offset + request.limit
         results = s.search(q, filter=flt, limit=max(want or 0, 1) if want is not None else None,
                            sortedby=_sort_facets(request.sort), terms=False)
