@@ -23,7 +23,7 @@ from whoosh import query as wq
 from whoosh.matching import ListMatcher, NullMatcher
 
 from egovsearch import querylang as ql
-from egovsearch.analysis import _HYPHENS, LANGUAGES, WORD_RE, analysis
+from egovsearch.analysis import LANGUAGES, WORD_RE, analysis
 from egovsearch.archive import parse_file
 from egovsearch.compounds import Vocabulary, compounds_of
 from egovsearch.dates import parse_date
@@ -347,14 +347,16 @@ def match_spans(text: str, lang: str, terms: set[str]) -> list[tuple[int, int]]:
     # terms are analysed.
     heads = {t[:3] for t in terms}
     ana = analysis(lang)
-    out = []
+    out: list[tuple[int, int]] = []
     for m in WORD_RE.finditer(text):
         word = m.group()
-        if not any(v[:3] in heads for part in _HYPHENS.split(word) if part
-                   for v in fold_variants(part)) and not any(
-                v[:3] in heads for v in fold_variants(_HYPHENS.sub("", word))):
+        if "-" in word or "\u2010" in word or "\u2011" in word:
+            start = m.start()
+            out += [(a + start, b + start) for a, b, ts in ana.spans(word) if terms.intersection(ts)]
             continue
-        out += [(a + m.start(), b + m.start()) for a, b, ts in ana.spans(word) if terms.intersection(ts)]
+        variants = fold_variants(word)
+        if (variants[0][:3] in heads or variants[-1][:3] in heads) and terms.intersection(ana.word_terms(word)):
+            out.append((m.start(), m.end()))
     return out
 
 
