@@ -47,7 +47,7 @@ Progress = Callable[[int, int], None]
 LOCK_FILE = ".egovsearch.lock"
 PARALLEL_MIN = 400  # fewer files than this are indexed in-process (pool start-up costs ~0.3 s)
 LIMIT_MB = 96  # Whoosh pool memory of the in-process writer
-MAX_POSTINGS = 5_000_000  # a worker closes its segment here (~75 MB of postings) and starts another
+MAX_POSTINGS = 2_500_000  # a worker closes its segment here and starts another: ~170 MB peak a worker
 # Separate segment files, not one compound file: Whoosh reads a compound
 # segment by copying each of its parts into memory (BytesIO over an mmap
 # slice) at every open, which costs every query time proportional to the index.
