@@ -86,12 +86,13 @@ class Lang(str, Enum):
     en = "en"
 
 
-def _complete_source(incomplete: str) -> list[str]:
-    """Shell completion for --source: the index's publication names."""
+def _complete_source(ctx: typer.Context, incomplete: str) -> list[str]:
+    """Shell completion for --source: the publication names of the index in use."""
     try:
         from egovsearch import explore
 
-        names = [s.source for s in explore.sources(_index_path(None))]
+        index = ctx.params.get("index_dir") or os.environ.get("EGOVSEARCH_INDEX")
+        names = [s.source for s in explore.sources(_index_path(Path(index) if index else None))]
     except Exception:  # completion must never fail loudly
         return []
     low = incomplete.lower()
@@ -128,6 +129,14 @@ def _bundled_archive() -> Path:
     """The bundled sample archive: ./seeds, else the one beside the package."""
     local = Path("seeds")
     return local if local.is_dir() else Path(__file__).resolve().parent.parent / "seeds"
+
+
+def _recorded_archive(index: Path) -> Path | None:
+    """The archive an existing index was built from (so `index` alone updates it)."""
+    from egovsearch.store import read_meta
+
+    recorded = read_meta(index).archive
+    return Path(recorded) if recorded else None
 
 
 @contextmanager
@@ -178,7 +187,7 @@ def _request(query: str | None, source: list[str] | None, since: str | None, unt
 @app.command(epilog=EXIT_CODES)
 def index(
     archive: Annotated[Optional[Path], typer.Option(
-        envvar="EGOVSEARCH_ARCHIVE", show_default="./seeds",
+        envvar="EGOVSEARCH_ARCHIVE", show_default="the index's own archive, else ./seeds",
         help="Archive folder to index [env: EGOVSEARCH_ARCHIVE].")] = None,
     index_dir: IndexOpt = None,
     rebuild: Annotated[bool, typer.Option("--rebuild", help="Start from scratch.")] = False,
@@ -195,7 +204,8 @@ def index(
 
     with user_errors():
         with output.Progress(sys.stderr, enabled=not quiet and _tty(sys.stderr)) as bar:
-            report = update_index(archive or _bundled_archive(), _index_path(index_dir),
+            index = _index_path(index_dir)
+            report = update_index(archive or _recorded_archive(index) or _bundled_archive(), index,
                                   rebuild=rebuild, jobs=jobs, progress=bar.update, lock_timeout=wait)
         if not quiet:
             output.write_report(report, sys.stderr, color=not _no_color(sys.stderr))
