@@ -15,9 +15,10 @@ from __future__ import annotations
 import functools
 import sys
 import types
+from typing import Any
 
 
-def _urlretrieve(*args: object, **kwargs: object) -> object:  # never called by Whoosh
+def _urlretrieve(*args: Any, **kwargs: Any) -> Any:  # never called by Whoosh
     from urllib.request import urlretrieve
 
     return urlretrieve(*args, **kwargs)

@@ -17,15 +17,15 @@ import re
 import sys
 from array import array
 from collections.abc import Iterator
+from functools import cache
 from itertools import accumulate
-from functools import lru_cache
 
-from egovsearch import _whoosh  # noqa: F401  (first: trims Whoosh start-up)
 from whoosh.analysis import Composable, Token
 from whoosh.fields import TEXT
 from whoosh.formats import Positions
 from whoosh.lang import stemmer_for_language, stopwords_for_language
 
+from egovsearch import _whoosh  # noqa: F401  (first: trims Whoosh start-up)
 from egovsearch.textfold import fold_variants
 
 LANGUAGES = ("en", "de")
@@ -133,7 +133,7 @@ class Analysis:
         return out
 
 
-@lru_cache(maxsize=None)
+@cache
 def analysis(lang: str) -> Analysis:
     """The shared Analysis of a language (one per process)."""
     return Analysis(lang)
@@ -186,7 +186,7 @@ class CompactPositions(Positions):
     def encode(self, poslist: list[int]) -> bytes:
         if len(poslist) == 1 and poslist[0] < 256:  # most postings: one occurrence
             return bytes((0, poslist[0]))
-        deltas = [poslist[0], *(b - a for a, b in zip(poslist, poslist[1:]))]
+        deltas = [poslist[0], *(b - a for a, b in zip(poslist, poslist[1:], strict=False))]
         top = max(deltas)
         if top < 256:
             return b"\x00" + bytes(deltas)

@@ -10,11 +10,11 @@ from __future__ import annotations
 import itertools
 import os
 import sys
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from enum import Enum
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Optional
+from typing import TYPE_CHECKING, Annotated, Any, TextIO
 
 import typer
 from typer.core import TyperGroup
@@ -33,10 +33,12 @@ class _OneLineErrors(TyperGroup):
     on stderr with exit code 2, like every other error, instead of Click's
     usage block."""
 
-    def main(self, args: object = None, prog_name: str | None = None, complete_var: str | None = None,
-             standalone_mode: bool = True, **extra: object) -> object:
+    def main(self, args: Sequence[str] | None = None, prog_name: str | None = None,
+             complete_var: str | None = None, standalone_mode: bool = True,
+             windows_expand_args: bool = True, **extra: Any) -> Any:
         try:
-            rv = super().main(args, prog_name, complete_var, standalone_mode=False, **extra)  # type: ignore[arg-type]
+            rv = super().main(args, prog_name, complete_var, standalone_mode=False,
+                              windows_expand_args=windows_expand_args, **extra)
         except typer.Abort:
             typer.echo("Error: interrupted", err=True)
             rv = ExitCode.INTERRUPTED
@@ -99,16 +101,16 @@ def _complete_source(ctx: typer.Context, incomplete: str) -> list[str]:
     return [n for n in names if n.lower().startswith(low)]
 
 
-IndexOpt = Annotated[Optional[Path], typer.Option(
+IndexOpt = Annotated[Path | None, typer.Option(
     "--index", envvar="EGOVSEARCH_INDEX", show_default="./index",
     help="Index directory [env: EGOVSEARCH_INDEX].")]
-SourceOpt = Annotated[Optional[list[str]], typer.Option(
+SourceOpt = Annotated[list[str] | None, typer.Option(
     "--source", "-s", help="Only this publication (exact name, any case; repeat for OR).",
     autocompletion=_complete_source)]
-SinceOpt = Annotated[Optional[str], typer.Option(
+SinceOpt = Annotated[str | None, typer.Option(
     help="Published on or after: YYYY, YYYY-MM, YYYY-MM-DD, DD.MM.YYYY, '2 weeks ago', 'vor 2 Wochen'.")]
-UntilOpt = Annotated[Optional[str], typer.Option(help="Published on or before (same forms as --since).")]
-LangOpt = Annotated[Optional[Lang], typer.Option("--lang", help="Only articles in this language.")]
+UntilOpt = Annotated[str | None, typer.Option(help="Published on or before (same forms as --since).")]
+LangOpt = Annotated[Lang | None, typer.Option("--lang", help="Only articles in this language.")]
 
 
 def _no_color(stream: object) -> bool:
@@ -186,12 +188,12 @@ def _request(query: str | None, source: list[str] | None, since: str | None, unt
 
 @app.command(epilog=EXIT_CODES)
 def index(
-    archive: Annotated[Optional[Path], typer.Option(
+    archive: Annotated[Path | None, typer.Option(
         envvar="EGOVSEARCH_ARCHIVE", show_default="the index's own archive, else ./seeds",
         help="Archive folder to index [env: EGOVSEARCH_ARCHIVE].")] = None,
     index_dir: IndexOpt = None,
     rebuild: Annotated[bool, typer.Option("--rebuild", help="Start from scratch.")] = False,
-    jobs: Annotated[Optional[int], typer.Option(min=1, help="Worker processes [default: all cores].")] = None,
+    jobs: Annotated[int | None, typer.Option(min=1, help="Worker processes [default: all cores].")] = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar or summary.")] = False,
     wait: Annotated[float, typer.Option(min=0, help="Seconds to wait for another running index.")] = 5.0,
 ) -> None:
@@ -213,7 +215,7 @@ def index(
 
 @app.command(epilog=EXIT_CODES)
 def query(
-    text: Annotated[Optional[str], typer.Argument(
+    text: Annotated[str | None, typer.Argument(
         metavar="[QUERY]", help='Words, "phrases", AND/OR/NOT, (groups), field:value, prefix*.')] = None,
     source: SourceOpt = None,
     since: SinceOpt = None,
@@ -223,7 +225,7 @@ def query(
     limit: Annotated[int, typer.Option("--limit", "-n", min=1, help="Hits to show.")] = 10,
     offset: Annotated[int, typer.Option(min=0, help="Skip this many hits first.")] = 0,
     all_: Annotated[bool, typer.Option("--all", help="Every hit (no --limit).")] = False,
-    fmt: Annotated[Optional[HitFormat], typer.Option(
+    fmt: Annotated[HitFormat | None, typer.Option(
         "--format", "-f", show_default="table on a terminal, else tsv", help="Output format.")] = None,
     count: Annotated[bool, typer.Option("--count", "-c", help="Print the number of hits only.")] = False,
     null: Annotated[bool, typer.Option("-0", "--null", help="With paths/ids: end records with NUL.")] = False,
@@ -297,9 +299,11 @@ def _run_queries(index: Path, base: SearchRequest, queries: list[str | None], fm
                           with_query=batch)
         return total, failed
     collected = found + list(stream)
-    output.page(lambda out: output.write_hits(collected, "table", out, color=not _no_color(sys.stdout),
-                                              with_query=batch, first_rank=base.offset + 1),
-                sys.stdout, tty=_tty(sys.stdout))
+    def render(out: TextIO) -> None:
+        output.write_hits(collected, "table", out, color=not _no_color(sys.stdout), with_query=batch,
+                          first_rank=base.offset + 1)
+
+    output.page(render, sys.stdout, tty=_tty(sys.stdout))
     if _tty(sys.stderr) and not batch and collected and collected[0][1].hits:
         r = collected[0][1]
         typer.echo(f"{base.offset + 1}-{base.offset + len(r.hits)} of {r.total} articles", err=True)
@@ -326,7 +330,7 @@ def stats(
 @app.command(epilog=EXIT_CODES)
 def show(
     ref: Annotated[str, typer.Argument(metavar="ID|PATH", help="Article id, unique id prefix, or path.")],
-    highlight: Annotated[Optional[str], typer.Option(help="Highlight these query terms.")] = None,
+    highlight: Annotated[str | None, typer.Option(help="Highlight these query terms.")] = None,
     fmt: Annotated[str, typer.Option("--format", "-f", help="text or json.")] = "text",
     raw: Annotated[bool, typer.Option("--raw", help="Print the original file as it is.")] = False,
     index_dir: IndexOpt = None,
@@ -374,7 +378,7 @@ class Period(str, Enum):
 
 @app.command(epilog=EXIT_CODES)
 def timeline(
-    text: Annotated[Optional[str], typer.Argument(metavar="[QUERY]", help="Query (as for 'query').")] = None,
+    text: Annotated[str | None, typer.Argument(metavar="[QUERY]", help="Query (as for 'query').")] = None,
     source: SourceOpt = None,
     since: SinceOpt = None,
     until: UntilOpt = None,
@@ -403,7 +407,7 @@ def timeline(
 def similar(
     ref: Annotated[str, typer.Argument(metavar="ID", help="Article id, unique id prefix, or path.")],
     limit: Annotated[int, typer.Option("--limit", "-n", min=1, help="Articles to show.")] = 10,
-    fmt: Annotated[Optional[HitFormat], typer.Option(
+    fmt: Annotated[HitFormat | None, typer.Option(
         "--format", "-f", show_default="table on a terminal, else tsv", help="Output format.")] = None,
     null: Annotated[bool, typer.Option("-0", "--null", help="With paths/ids: end records with NUL.")] = False,
     index_dir: IndexOpt = None,
@@ -423,7 +427,7 @@ def similar(
 
 @app.command(epilog=EXIT_CODES)
 def export(
-    text: Annotated[Optional[str], typer.Argument(metavar="[QUERY]", help="Query (as for 'query').")] = None,
+    text: Annotated[str | None, typer.Argument(metavar="[QUERY]", help="Query (as for 'query').")] = None,
     source: SourceOpt = None,
     since: SinceOpt = None,
     until: UntilOpt = None,

@@ -15,14 +15,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from egovsearch import _whoosh  # noqa: F401  (first: trims Whoosh start-up)
 from whoosh import query as wq
 
+from egovsearch import _whoosh  # noqa: F401  (first: trims Whoosh start-up)
 from egovsearch.analysis import analysis
 from egovsearch.archive import article_id, parse_file
 from egovsearch.errors import AmbiguousId, ArticleNotFound, EgovsearchError
-from egovsearch.models import (Article, IndexStats, SearchRequest, SearchResult, SourceCount,
-                               Timeline)
+from egovsearch.models import Article, IndexStats, SearchRequest, SearchResult, SourceCount, Timeline
 from egovsearch.schema import int_to_date
 from egovsearch.search import _hit, _searcher, compile_request, match_spans
 from egovsearch.store import index_bytes, open_index, read_meta, reading

@@ -24,24 +24,38 @@ from __future__ import annotations
 
 import fcntl
 import os
-from array import array
 import signal
 import time
+from array import array
 from collections import Counter
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 from egovsearch import archive as arc
-from egovsearch.errors import (ArchiveError, EgovsearchError, IndexIncomplete, IndexLocked,
-                               IndexNotWritable, NotAnArticle)
-from egovsearch.models import IndexReport, Skipped
-from egovsearch.store import (INDEX_NAME, MANIFEST, META, SCHEMA_VERSION, generation, read_json,
-                              read_meta, write_json_atomic)
 from egovsearch import vocab as vocabulary
+from egovsearch.errors import (
+    ArchiveError,
+    EgovsearchError,
+    IndexIncomplete,
+    IndexLocked,
+    IndexNotWritable,
+    NotAnArticle,
+)
+from egovsearch.models import IndexReport, Skipped
+from egovsearch.store import (
+    INDEX_NAME,
+    MANIFEST,
+    META,
+    SCHEMA_VERSION,
+    generation,
+    read_json,
+    read_meta,
+    write_json_atomic,
+)
 
 Progress = Callable[[int, int], None]
 LOCK_FILE = ".egovsearch.lock"
@@ -191,7 +205,7 @@ class _TermPool:
             for tbytes in sorted(terms):
                 docs, weights, ends, data = terms[tbytes]
                 start = 0
-                for docnum, weight, end in zip(docs, weights, ends):
+                for docnum, weight, end in zip(docs, weights, ends, strict=True):
                     yield fieldname, tbytes, docnum, weight, bytes(data[start:end])
                     start = end
 
@@ -201,9 +215,10 @@ class _TermPool:
 
 def _worker(index_dir: str, root: str, items: list[tuple[str, int, int, str | None]]) -> _Batch:
     """Index a share of the files into new segments of its own (worker process)."""
-    from egovsearch import _whoosh  # noqa: F401  (trims Whoosh start-up)
     from whoosh.index import open_dir
     from whoosh.writing import SegmentWriter
+
+    from egovsearch import _whoosh  # noqa: F401  (trims Whoosh start-up)
 
     ix = open_dir(index_dir, indexname=INDEX_NAME)
     segments: list[Any] = []
@@ -378,10 +393,10 @@ def update_index(archive: Path, index_dir: Path, *, rebuild: bool = False, jobs:
 
 def _write(archive: Path, index_dir: Path, p: Plan, jobs: int, progress: Progress | None,
            lock_timeout: float) -> tuple[list[_Batch], dict[str, str]]:
-    from egovsearch import _whoosh  # noqa: F401  (trims Whoosh start-up)
     from whoosh.index import LockError, create_in
     from whoosh.writing import CLEAR, MERGE_SMALL
 
+    from egovsearch import _whoosh  # noqa: F401  (trims Whoosh start-up)
     from egovsearch.schema import build_schema
     from egovsearch.store import open_index
 
@@ -472,7 +487,7 @@ def _save_state(archive: Path, index_dir: Path, p: Plan, batches: list[_Batch], 
         vocabulary.update(index_dir, lang, counts, replace=p.rebuild)
     write_json_atomic(index_dir / META, {
         "archive": str(archive), "schema": schema, "generation": gen,
-        "built_at": datetime.now(timezone.utc).replace(microsecond=0).isoformat(),
+        "built_at": datetime.now(UTC).replace(microsecond=0).isoformat(),
         "articles": len(files)})
 
 

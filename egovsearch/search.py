@@ -16,23 +16,23 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
-from egovsearch import _whoosh  # noqa: F401  (first: trims Whoosh start-up)
 from whoosh import query as wq
 from whoosh.matching import ListMatcher, NullMatcher
 
+from egovsearch import _whoosh  # noqa: F401  (first: trims Whoosh start-up)
 from egovsearch import querylang as ql
+from egovsearch import vocab as vocabulary
 from egovsearch.analysis import LANGUAGES, WORD_RE, analysis
 from egovsearch.archive import parse_file
 from egovsearch.compounds import Vocabulary, compounds_of
 from egovsearch.dates import parse_date
 from egovsearch.errors import EgovsearchError, QueryError
-from egovsearch.models import Article, Hit, SearchRequest, SearchResult
+from egovsearch.models import Hit, SearchRequest, SearchResult
 from egovsearch.schema import date_to_int, int_to_date
 from egovsearch.store import open_index, read_meta, reading
 from egovsearch.textfold import fold, fold_name, fold_variants
-from egovsearch import vocab as vocabulary
 
 COMPOUND_BOOST = 0.4  # a compound containing the word ranks below the word itself
 TITLE_SCAN = 40  # title words lie within the first positions of the body
@@ -324,7 +324,7 @@ def search(index_dir: Path, request: SearchRequest) -> SearchResult:
 def _hit(s: Any, r: Any, archive: str, c: Compiled) -> Hit:
     fields = r.fields()
     lang = fields.get("language", "en")
-    snippet, marks = "", ()
+    snippet, marks = "", cast(tuple[tuple[int, int], ...], ())
     try:
         article = parse_file(os.path.join(archive, fields["path"]), archive)
         snippet, marks = make_snippet(article.body, lang, c.terms.get(lang, set()))

@@ -19,10 +19,11 @@ import pickle
 import re
 import struct
 import zlib
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Iterator
+from typing import TYPE_CHECKING, Any
 
 from egovsearch.errors import EgovsearchError, IndexDamaged, IndexMissing
 
@@ -106,8 +107,9 @@ def reading(index_dir: Path) -> Iterator[None]:
     Whoosh reports broken files with many exception types, some of them a bare
     Exception ("Block tag error"): anything raised inside Whoosh counts.
     """
-    from egovsearch import _whoosh  # noqa: F401  (trims Whoosh start-up)
     from whoosh.index import IndexError as WhooshIndexError
+
+    from egovsearch import _whoosh  # noqa: F401  (trims Whoosh start-up)
 
     try:
         yield
@@ -123,8 +125,9 @@ def reading(index_dir: Path) -> Iterator[None]:
 
 def open_index(index_dir: Path, *, check_version: bool = True) -> FileIndex:
     """Open an existing index for reading, with user-facing errors."""
-    from egovsearch import _whoosh  # noqa: F401  (trims Whoosh start-up)
     from whoosh.index import open_dir
+
+    from egovsearch import _whoosh  # noqa: F401  (trims Whoosh start-up)
 
     if generation(index_dir) is None:
         if os.path.exists(index_dir / META) or any(
@@ -134,7 +137,6 @@ def open_index(index_dir: Path, *, check_version: bool = True) -> FileIndex:
     meta = read_meta(index_dir)
     if check_version and meta.schema is not None and meta.schema != SCHEMA_VERSION:
         raise IndexDamaged(str(index_dir), "built by another version of egovsearch")
-    from egovsearch import _whoosh  # noqa: F401  (trims Whoosh start-up)
     from whoosh.index import IndexError as WhooshIndexError
 
     try:
