@@ -269,7 +269,7 @@ def _parallel(index_dir: Path, root: str, items: list[tuple[str, int, int, str |
 
     # forkserver: children inherit no lock file descriptors from this process.
     ctx = mp.get_context("forkserver")
-    ctx.set_forkserver_preload(["egovsearch.indexer", "egovsearch.schema", "whoosh.writing"])
+    # No preload: the fork server stays small; each worker imports what it needs.
     counter = ctx.Value("q", 0)
     chunks = _chunks(items, jobs)
     pool = ProcessPoolExecutor(len(chunks), mp_context=ctx, initializer=_worker_init,
