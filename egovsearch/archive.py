@@ -18,7 +18,7 @@ import os
 import re
 import stat
 import unicodedata
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path, PurePath
@@ -33,6 +33,7 @@ __all__ = [
     "content_hash",
     "decode_bytes",
     "iter_archive",
+    "parse_paths",
     "parse_bytes",
     "parse_date",
     "parse_file",
@@ -615,6 +616,25 @@ def parse_file(file: Path | str, root: Path | str) -> Article:
     """Read and parse one file; its path in the Article is relative to
     `root`. An unreadable file is NotAnArticle("cannot read: <reason>")."""
     return read_article(root, _relpath(file, root))[0]
+
+
+def parse_paths(paths: Iterable[Path], on_skip: Callable[[str, str], None]) -> Iterator[Article]:
+    """Articles of the given files and folders (folders walked like the archive),
+    in the order given; what is not an article goes to `on_skip(path, reason)`."""
+    for path in paths:
+        if path.is_dir():
+            for f in iter_archive(path, on_skip=lambda rel, why, p=path: on_skip(str(p / rel), why)):
+                try:
+                    yield parse_file(f.abspath, path)
+                except NotAnArticle as e:
+                    on_skip(f.abspath, e.reason)
+        elif path.exists():
+            try:
+                yield parse_file(path, path.parent)
+            except NotAnArticle as e:
+                on_skip(str(path), e.reason)
+        else:
+            on_skip(str(path), "no such file or folder")
 
 
 def read_article(root: Path | str, relpath: str) -> tuple[Article, str]:

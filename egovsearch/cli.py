@@ -187,6 +187,32 @@ def _request(query: str | None, source: list[str] | None, since: str | None, unt
 
 
 @app.command(epilog=EXIT_CODES)
+def parse(
+    paths: Annotated[list[Path], typer.Argument(metavar="FILE|DIR...", help="Archive pages or folders.")],
+    fmt: Annotated[str, typer.Option("--format", "-f", help="table, json or jsonl.")] = "table",
+) -> None:
+    """Read archive pages and print the clean records; no index needed.
+
+    A file that is not an article is named on stderr with its reason (exit 2);
+    the others are still printed. Example: egovsearch parse seeds/ --format json
+    """
+    from egovsearch import archive, output
+
+    failed = False
+
+    def skip(path: str, reason: str) -> None:
+        nonlocal failed
+        failed = True
+        typer.echo(f"Error: {output.clean(path)}: {output.clean(reason)}", err=True)
+
+    with user_errors():
+        _check_format(fmt, ("table", "json", "jsonl"))
+        output.write_articles(archive.parse_paths(paths, skip), fmt, sys.stdout,
+                              color=not _no_color(sys.stdout))
+    raise typer.Exit(ExitCode.ERROR if failed else ExitCode.OK)
+
+
+@app.command(epilog=EXIT_CODES)
 def index(
     archive: Annotated[Path | None, typer.Option(
         envvar="EGOVSEARCH_ARCHIVE", show_default="the index's own archive, else ./seeds",

@@ -288,23 +288,50 @@ def write_article(article: Article, fmt: str, out: TextIO, *, color: bool,
     console.print(text)
 
 
-def write_articles(articles: Iterable[Article], fmt: str, out: TextIO) -> int:
-    """Export whole records, streamed: `jsonl` (bulk-loadable) or `csv`; return the count."""
-    _check(fmt, ("jsonl", "csv"))
+def write_articles(articles: Iterable[Article], fmt: str, out: TextIO, *, color: bool = False) -> int:
+    """Whole records, streamed: `jsonl` (bulk-loadable), `csv`, `json` (one array) or
+    `table` (one row a record, without the body); return the count."""
+    _check(fmt, ("jsonl", "csv", "json", "table"))
+    if fmt == "table":
+        return _article_table(list(articles), out, color)
     writer = _Csv(out) if fmt == "csv" else None
     n = 0
+    if fmt == "json":
+        out.write("[")
     for article in articles:
         data = article.to_dict()
-        if writer is None:
+        if fmt == "json":
+            out.write((",\n " if n else "") + _json(data))
+        elif writer is None:
             out.write(_json(data) + "\n")
         else:
             if n == 0:
                 writer.row(data)
             writer.row(data.values())
         n += 1
+    if fmt == "json":
+        out.write("]\n")
     if writer is not None and n == 0:
         writer.row(Article("", "", "", "", None, None, None, "", 0).to_dict())
     return n
+
+
+def _article_table(articles: list[Article], out: TextIO, color: bool) -> int:
+    from rich import box
+    from rich.table import Table
+    from rich.text import Text
+
+    table = Table(box=box.SIMPLE, show_edge=False, pad_edge=False, header_style="bold")
+    for name in ("Id", "Published", "Source", "Lang", "Title"):
+        table.add_column(name, no_wrap=name != "Title", ratio=1 if name == "Title" else None,
+                         min_width=20 if name == "Title" else None, overflow="fold" if name == "Title" else "ellipsis",
+                         max_width=24 if name == "Source" else None)
+    for a in articles:
+        d = a.to_dict()
+        table.add_row(*(Text(_one_line(str(v))) for v in (
+            a.id, d["published"] or "", a.source or "", a.language, a.title)))
+    _console(out, color).print(table)
+    return len(articles)
 
 
 # --- archive overviews -----------------------------------------------------------------
