@@ -61,7 +61,7 @@ Progress = Callable[[int, int], None]
 LOCK_FILE = ".egovsearch.lock"
 PARALLEL_MIN = 400  # fewer files than this are indexed in-process (pool start-up costs ~0.3 s)
 LIMIT_MB = 96  # Whoosh pool memory of the in-process writer
-MAX_POSTINGS = 2_500_000  # a worker closes its segment here and starts another: ~170 MB peak a worker
+MAX_POSTINGS = 3_000_000  # a worker closes its segment here and starts another (~190 MB peak)
 # Separate segment files, not one compound file: Whoosh reads a compound
 # segment by copying each of its parts into memory (BytesIO over an mmap
 # slice) at every open, which costs every query time proportional to the index.
@@ -176,12 +176,13 @@ class _TermPool:
     spills pickled sorted runs to disk when its memory limit is reached, which
     made a third of the indexing time at 10,000 documents per worker. Documents
     arrive in document-number order, so each term's postings are already
-    sorted: only the distinct terms need sorting, and a posting costs ~15
-    bytes (number, weight, encoded positions in compact arrays).
+    sorted: only the distinct terms need sorting. A term keeps two compact
+    buffers: (document number, weight x 100) pairs, and its encoded positions
+    with a length prefix each; a posting costs about 12 bytes.
     """
 
     def __init__(self) -> None:
-        self._fields: dict[str, dict[bytes, tuple[array[int], array[float], array[int], bytearray]]] = {}
+        self._fields: dict[str, dict[bytes, tuple[array[int], bytearray]]] = {}
         self.postings = 0
         self.fieldnames: set[str] = set()
 
@@ -192,22 +193,29 @@ class _TermPool:
             terms = self._fields[fieldname] = {}
         entry = terms.get(tbytes)
         if entry is None:
-            entry = terms[tbytes] = (array("I"), array("f"), array("I"), bytearray())
+            entry = terms[tbytes] = (array("I"), bytearray())
         entry[0].append(docnum)
-        entry[1].append(weight)
-        entry[3].extend(vbytes)
-        entry[2].append(len(entry[3]))
+        entry[0].append(round(weight * 100))  # weights here are sums of 1, 2 and 3
+        vbytes = vbytes or b""
+        n = len(vbytes)
+        data = entry[1]
+        data += (bytes((n,)) if n < 255 else b"\xff" + n.to_bytes(4, "little")) + vbytes
         self.postings += 1
 
     def iter_postings(self) -> Iterator[tuple[str, bytes, int, float, bytes]]:
         for fieldname in sorted(self._fields):
             terms = self._fields[fieldname]
             for tbytes in sorted(terms):
-                docs, weights, ends, data = terms[tbytes]
-                start = 0
-                for docnum, weight, end in zip(docs, weights, ends, strict=True):
-                    yield fieldname, tbytes, docnum, weight, bytes(data[start:end])
-                    start = end
+                numbers, data = terms[tbytes]
+                pos = 0
+                for i in range(0, len(numbers), 2):
+                    n = data[pos]
+                    pos += 1
+                    if n == 255:
+                        n = int.from_bytes(data[pos:pos + 4], "little")
+                        pos += 4
+                    yield fieldname, tbytes, numbers[i], numbers[i + 1] / 100, bytes(data[pos:pos + n])
+                    pos += n
 
     def cleanup(self) -> None:
         self._fields = {}
