@@ -20,12 +20,14 @@ from collections.abc import Iterator
 from functools import cache
 from itertools import accumulate
 
+from egovsearch import _whoosh  # noqa: F401  (first: trims Whoosh start-up)
+
+# isort: split
 from whoosh.analysis import Composable, Token
 from whoosh.fields import TEXT
 from whoosh.formats import Positions
 from whoosh.lang import stemmer_for_language, stopwords_for_language
 
-from egovsearch import _whoosh  # noqa: F401  (first: trims Whoosh start-up)
 from egovsearch.textfold import fold_variants
 
 LANGUAGES = ("en", "de")

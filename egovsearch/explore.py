@@ -15,9 +15,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from egovsearch import _whoosh  # noqa: F401  (first: trims Whoosh start-up)
+
+# isort: split
 from whoosh import query as wq
 
-from egovsearch import _whoosh  # noqa: F401  (first: trims Whoosh start-up)
 from egovsearch.analysis import analysis
 from egovsearch.archive import article_id, parse_file
 from egovsearch.errors import AmbiguousId, ArticleNotFound, EgovsearchError

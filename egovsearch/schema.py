@@ -11,9 +11,11 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
+from egovsearch import _whoosh  # noqa: F401  (first: trims Whoosh start-up)
+
+# isort: split
 from whoosh.fields import ID, NUMERIC, STORED, Schema
 
-from egovsearch import _whoosh  # noqa: F401  (first: trims Whoosh start-up)
 from egovsearch.analysis import LANGUAGES, LangText
 from egovsearch.models import Article
 from egovsearch.textfold import fold_name

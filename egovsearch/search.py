@@ -18,10 +18,12 @@ from datetime import date
 from pathlib import Path
 from typing import Any, cast
 
+from egovsearch import _whoosh  # noqa: F401  (first: trims Whoosh start-up)
+
+# isort: split
 from whoosh import query as wq
 from whoosh.matching import ListMatcher, NullMatcher
 
-from egovsearch import _whoosh  # noqa: F401  (first: trims Whoosh start-up)
 from egovsearch import querylang as ql
 from egovsearch import vocab as vocabulary
 from egovsearch.analysis import LANGUAGES, WORD_RE, analysis
