@@ -112,8 +112,10 @@ def _term_as_interrupt() -> Iterator[None]:
 class _Batch:
     """What one writer (worker or in-process) did with its share of files."""
 
-    added: dict[str, list[Any]] = field(default_factory=dict)  # rel -> manifest entry
-    same: dict[str, list[Any]] = field(default_factory=dict)  # stat changed, content did not
+    # rel -> manifest entry packed as "size mtime hash id": a worker holds one per
+    # file until it returns, and a string costs a third of a four-item list.
+    added: dict[str, str] = field(default_factory=dict)
+    same: dict[str, str] = field(default_factory=dict)  # stat changed, content did not
     skipped: dict[str, list[Any]] = field(default_factory=dict)  # rel -> [size, mtime, reason]
     vocab: dict[str, Counter[str]] = field(default_factory=lambda: {"en": Counter(), "de": Counter()})
     segments: list[Any] = field(default_factory=list)  # Whoosh segments a worker wrote
@@ -133,7 +135,7 @@ def _feed(add: Callable[..., None], root: str, items: list[tuple[str, int, int, 
         except NotAnArticle as e:
             batch.skipped[rel] = [size, mtime, e.reason]
             continue
-        entry = [size, mtime, digest, art.id]
+        entry = f"{size} {mtime} {digest} {art.id}"
         if digest == old_hash:
             batch.same[rel] = entry
             continue
@@ -483,8 +485,8 @@ def _save_state(archive: Path, index_dir: Path, p: Plan, batches: list[_Batch], 
     files = dict(p.unchanged)
     skipped = dict(p.still_skipped)
     for b in batches:
-        files.update(b.same)
-        files.update(b.added)
+        for packed in (b.same, b.added):
+            files.update((rel, _unpack(e)) for rel, e in packed.items())
         skipped.update(b.skipped)
     gen = generation(index_dir)
     write_json_atomic(index_dir / MANIFEST, {"generation": gen, "files": files, "skipped": skipped})
@@ -499,6 +501,12 @@ def _save_state(archive: Path, index_dir: Path, p: Plan, batches: list[_Batch], 
         "articles": len(files)})
 
 
+def _unpack(entry: str) -> list[Any]:
+    """A packed manifest entry back as [size, mtime, hash, id]."""
+    size, mtime, digest, aid = entry.split(" ")
+    return [int(size), int(mtime), digest, aid]
+
+
 def _report(p: Plan, removed_hashes: dict[str, str] | None, batches: list[_Batch],
             seconds: float) -> IndexReport:
     skipped = list(p.walk_skips)
@@ -506,12 +514,13 @@ def _report(p: Plan, removed_hashes: dict[str, str] | None, batches: list[_Batch
     added = updated = renamed = 0
     same = 0
     gone = Counter((removed_hashes or {}).values())
+    was_indexed = set() if p.rebuild else {t[0] for t in p.to_read if t[3] is not None}
     for b in batches:
         same += len(b.same)
         skipped += [Skipped(rel, s[2]) for rel, s in b.skipped.items()]
-        for rel, entry in b.added.items():
-            old = next((t for t in p.to_read if t[0] == rel), None) if not p.rebuild else None
-            if old is not None and old[3] is not None:
+        for rel, packed in b.added.items():
+            entry = _unpack(packed)
+            if rel in was_indexed:
                 updated += 1
             elif gone[entry[2]] > 0:
                 gone[entry[2]] -= 1
