@@ -434,10 +434,12 @@ def _write(archive: Path, index_dir: Path, p: Plan, jobs: int, progress: Progres
         if len(p.to_read) >= PARALLEL_MIN and jobs > 1:
             batches = _parallel(index_dir, str(archive), p.to_read, jobs, progress)
             _verify(batches)
-            if not p.rebuild:
+            if not p.rebuild:  # replaced versions of files that were indexed before
+                indexed = {t[0] for t in p.to_read if t[3] is not None}
                 for b in batches:
-                    for rel in list(b.added) + list(b.skipped):
-                        deleted += writer.delete_by_term("path", rel)
+                    for rel in [*b.added, *b.skipped]:
+                        if rel in indexed:
+                            deleted += writer.delete_by_term("path", rel)
         else:
             done = 0
 
