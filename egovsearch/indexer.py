@@ -225,10 +225,10 @@ class _TermPool:
 
 def _worker(index_dir: str, root: str, items: list[tuple[str, int, int, str | None]]) -> _Batch:
     """Index a share of the files into new segments of its own (worker process)."""
+    from egovsearch import _whoosh  # noqa: F401  (trims Whoosh start-up)
+    # isort: split
     from whoosh.index import open_dir
     from whoosh.writing import SegmentWriter
-
-    from egovsearch import _whoosh  # noqa: F401  (trims Whoosh start-up)
 
     ix = open_dir(index_dir, indexname=INDEX_NAME)
     segments: list[Any] = []
@@ -403,10 +403,11 @@ def update_index(archive: Path, index_dir: Path, *, rebuild: bool = False, jobs:
 
 def _write(archive: Path, index_dir: Path, p: Plan, jobs: int, progress: Progress | None,
            lock_timeout: float) -> tuple[list[_Batch], dict[str, str]]:
+    from egovsearch import _whoosh  # noqa: F401  (trims Whoosh start-up)
+    # isort: split
     from whoosh.index import LockError, create_in
     from whoosh.writing import CLEAR, MERGE_SMALL
 
-    from egovsearch import _whoosh  # noqa: F401  (trims Whoosh start-up)
     from egovsearch.schema import build_schema
     from egovsearch.store import open_index
 

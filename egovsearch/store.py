@@ -107,9 +107,9 @@ def reading(index_dir: Path) -> Iterator[None]:
     Whoosh reports broken files with many exception types, some of them a bare
     Exception ("Block tag error"): anything raised inside Whoosh counts.
     """
-    from whoosh.index import IndexError as WhooshIndexError
-
     from egovsearch import _whoosh  # noqa: F401  (trims Whoosh start-up)
+    # isort: split
+    from whoosh.index import IndexError as WhooshIndexError
 
     try:
         yield
@@ -125,9 +125,9 @@ def reading(index_dir: Path) -> Iterator[None]:
 
 def open_index(index_dir: Path, *, check_version: bool = True) -> FileIndex:
     """Open an existing index for reading, with user-facing errors."""
-    from whoosh.index import open_dir
-
     from egovsearch import _whoosh  # noqa: F401  (trims Whoosh start-up)
+    # isort: split
+    from whoosh.index import open_dir
 
     if generation(index_dir) is None:
         if os.path.exists(index_dir / META) or any(

@@ -5,6 +5,9 @@ from __future__ import annotations
 
 import subprocess
 import sys
+from pathlib import Path
+
+SEEDS = Path(__file__).parent.parent / "seeds"
 
 
 def test_search_modules_load_whoosh_without_its_unneeded_imports() -> None:
@@ -17,3 +20,19 @@ def test_search_modules_load_whoosh_without_its_unneeded_imports() -> None:
     )
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert proc.stdout.splitlines() == ["[]", "['ran', 'run']"]
+
+
+def test_indexing_and_opening_load_whoosh_without_its_unneeded_imports(tmp_path: object) -> None:
+    # Function-level Whoosh imports (indexer, store) must also come after the trim.
+    code = (
+        "import sys, pathlib\n"
+        "from egovsearch.indexer import update_index\n"
+        "from egovsearch.store import open_index\n"
+        f"ix = pathlib.Path({str(tmp_path)!r}) / 'index'\n"
+        f"update_index(pathlib.Path({str(SEEDS)!r}), ix)\n"
+        "open_index(ix)\n"
+        "print(sorted(m for m in ('urllib.request', 'asyncio', 'cached_property', "
+        "'whoosh.lang.morph_en') if m in sys.modules))\n"
+    )
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert proc.stdout.splitlines() == ["[]"]
