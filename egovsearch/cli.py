@@ -28,6 +28,14 @@ EXIT_CODES = """Exit codes: 0 success (query-like commands: at least one hit), 1
 (doctor: index out of sync), 2 error (bad query, bad date, missing, damaged or
 locked index, unreadable archive), 130 interrupted."""
 
+def _error(message: str) -> None:
+    """Print `Error: <message>` as one line on stderr, with control characters
+    removed: messages may quote user input, file names or article text."""
+    from egovsearch.output import clean
+
+    typer.echo("Error: " + " ".join(clean(message).split()), err=True)
+
+
 class _OneLineErrors(TyperGroup):
     """Usage errors (bad option values, unknown formats) as one `Error: ...` line
     on stderr with exit code 2, like every other error, instead of Click's
@@ -40,14 +48,14 @@ class _OneLineErrors(TyperGroup):
             rv = super().main(args, prog_name, complete_var, standalone_mode=False,
                               windows_expand_args=windows_expand_args, **extra)
         except typer.Abort:
-            typer.echo("Error: interrupted", err=True)
+            _error("interrupted")
             rv = ExitCode.INTERRUPTED
         except Exception as e:
             message = getattr(e, "format_message", None)
             code = getattr(e, "exit_code", None)
             if message is None or code is None:  # not a usage error: a bug, keep the traceback
                 raise
-            typer.echo(f"Error: {message()}", err=True)
+            _error(message())
             rv = code
         code = rv if isinstance(rv, int) else 0
         if standalone_mode:
@@ -113,14 +121,14 @@ UntilOpt = Annotated[str | None, typer.Option(help="Published on or before (same
 LangOpt = Annotated[Lang | None, typer.Option("--lang", help="Only articles in this language.")]
 
 
-def _no_color(stream: object) -> bool:
-    isatty = getattr(stream, "isatty", None)
-    return not (isatty and isatty()) or bool(os.environ.get("NO_COLOR"))
-
-
 def _tty(stream: object) -> bool:
     isatty = getattr(stream, "isatty", None)
     return bool(isatty and isatty())
+
+
+def _color(stream: object) -> bool:
+    """Colours only on a terminal, and never with NO_COLOR set."""
+    return _tty(stream) and not os.environ.get("NO_COLOR")
 
 
 def _index_path(option: Path | None) -> Path:
@@ -147,12 +155,10 @@ def user_errors() -> Iterator[None]:
     try:
         yield
     except EgovsearchError as e:
-        from egovsearch.output import clean  # messages may quote user input or file names
-
-        typer.echo("Error: " + " ".join(clean(str(e)).split()), err=True)
+        _error(str(e))
         raise typer.Exit(e.exit_code) from None
     except KeyboardInterrupt:
-        typer.echo("Error: interrupted", err=True)
+        _error("interrupted")
         raise typer.Exit(ExitCode.INTERRUPTED) from None
     except BrokenPipeError:
         # The reader went away (`| head`): stop quietly, like grep.
@@ -203,12 +209,12 @@ def parse(
     def skip(path: str, reason: str) -> None:
         nonlocal failed
         failed = True
-        typer.echo(f"Error: {output.clean(path)}: {output.clean(reason)}", err=True)
+        _error(f"{path}: {reason}")
 
     with user_errors():
         _check_format(fmt, ("table", "json", "jsonl"))
         output.write_articles(archive.parse_paths(paths, skip), fmt, sys.stdout,
-                              color=not _no_color(sys.stdout))
+                              color=_color(sys.stdout))
     raise typer.Exit(ExitCode.ERROR if failed else ExitCode.OK)
 
 
@@ -236,7 +242,7 @@ def index(
             report = update_index(archive or _recorded_archive(index) or _bundled_archive(), index,
                                   rebuild=rebuild, jobs=jobs, progress=bar.update, lock_timeout=wait)
         if not quiet:
-            output.write_report(report, sys.stderr, color=not _no_color(sys.stderr))
+            output.write_report(report, sys.stderr, color=_color(sys.stderr))
 
 
 @app.command(epilog=EXIT_CODES)
@@ -265,14 +271,14 @@ def query(
     """
     from egovsearch import output
 
+    if text is None and not stdin and not (source or since or until or lang):
+        raise typer.BadParameter("give a QUERY, --stdin or a filter (--source, --since, --until, --lang)")
     with user_errors():
+        base = _request(text, source, since, until, lang, sort, None if all_ else (0 if count else limit), offset)
         index = _index_path(index_dir)
         _ensure_index(index)
         from egovsearch import search
 
-        if text is None and not stdin and not (source or since or until or lang):
-            raise typer.BadParameter("give a QUERY, --stdin or a filter (--source, --since, --until, --lang)")
-        base = _request(text, source, since, until, lang, sort, None if all_ else (0 if count else limit), offset)
         if explain:
             typer.echo("\n".join(output.clean(line) for line in search.explain(index, base)))
             return
@@ -304,7 +310,7 @@ def _run_queries(index: Path, base: SearchRequest, queries: list[str | None], fm
             except EgovsearchError as e:
                 if not batch:
                     raise
-                typer.echo(f"Error: query {n}: {e}", err=True)
+                _error(f"query {n}: {e}")
                 failed = True
                 continue
             total += result.total
@@ -326,7 +332,7 @@ def _run_queries(index: Path, base: SearchRequest, queries: list[str | None], fm
         return total, failed
     collected = found + list(stream)
     def render(out: TextIO) -> None:
-        output.write_hits(collected, "table", out, color=not _no_color(sys.stdout), with_query=batch,
+        output.write_hits(collected, "table", out, color=_color(sys.stdout), with_query=batch,
                           first_rank=base.offset + 1)
 
     output.page(render, sys.stdout, tty=_tty(sys.stdout))
@@ -350,7 +356,7 @@ def stats(
     with user_errors():
         _check_format(fmt, ("table", "json"))
         output.write_stats(explore.stats(_index_path(index_dir)), fmt, sys.stdout,
-                           color=not _no_color(sys.stdout))
+                           color=_color(sys.stdout))
 
 
 @app.command(epilog=EXIT_CODES)
@@ -374,7 +380,7 @@ def show(
             with open(path, "rb") as f:
                 sys.stdout.buffer.write(f.read())
             return
-        color = not _no_color(sys.stdout)
+        color = _color(sys.stdout)
         output.page(lambda out: output.write_article(art, fmt, out, color=color, marks=marks),
                     sys.stdout, tty=_tty(sys.stdout) and fmt == "text")
 
@@ -393,7 +399,7 @@ def sources(
     with user_errors():
         _check_format(fmt, ("table", "json", "csv"))
         rows = explore.sources(_index_path(index_dir))
-        output.page(lambda out: output.write_sources(rows, fmt, out, color=not _no_color(sys.stdout)),
+        output.page(lambda out: output.write_sources(rows, fmt, out, color=_color(sys.stdout)),
                     sys.stdout, tty=_tty(sys.stdout) and fmt == "table")
 
 
@@ -425,7 +431,7 @@ def timeline(
         _ensure_index(index)
         req = _request(text, source, since, until, lang, Sort.relevance, None, 0)
         tl = explore.timeline(index, req, by.value)
-        output.write_timeline(tl, fmt, sys.stdout, color=not _no_color(sys.stdout))
+        output.write_timeline(tl, fmt, sys.stdout, color=_color(sys.stdout))
     raise typer.Exit(ExitCode.OK if tl.total else ExitCode.NO_HITS)
 
 
@@ -447,7 +453,7 @@ def similar(
     with user_errors():
         result = explore.similar(_index_path(index_dir), ref, limit)
         chosen = fmt.value if fmt else ("table" if _tty(sys.stdout) else "tsv")
-        output.write_hits([(None, result)], chosen, sys.stdout, color=not _no_color(sys.stdout), nul=null)
+        output.write_hits([(None, result)], chosen, sys.stdout, color=_color(sys.stdout), nul=null)
     raise typer.Exit(ExitCode.OK if result.hits else ExitCode.NO_HITS)
 
 

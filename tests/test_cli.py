@@ -892,7 +892,6 @@ COLOUR_ENV = {"TERM": "xterm-256color", "PAGER": "cat", "COLUMNS": "100", "LINES
 def _force_colour(monkeypatch: pytest.MonkeyPatch) -> None:
     """Make the CLI believe it writes to a colour terminal."""
     monkeypatch.setattr(egovsearch.cli, "_tty", lambda stream: True)
-    monkeypatch.setattr(egovsearch.cli, "_no_color", lambda stream: False)
 
 
 @pytest.mark.parametrize(
