@@ -49,7 +49,6 @@ def _columns(s: Any) -> Iterator[tuple[str | None, int, str]]:
 
 def stats(index_dir: Path) -> IndexStats:
     """What the index holds."""
-    open_index(index_dir)  # raises IndexMissing / IndexDamaged
     meta = read_meta(index_dir)
     with _searcher(index_dir) as (s, _):
         langs: Counter[str] = Counter()
@@ -113,9 +112,8 @@ class _Ref:
     fields: dict[str, Any]
 
 
-def _resolve(s: Any, index_dir: Path, ref: str) -> _Ref:
+def _resolve(s: Any, archive: str, ref: str) -> _Ref:
     """An article by id, unique id prefix, or path (relative to the archive or absolute)."""
-    archive = read_meta(index_dir).archive or ""
     rel = ref
     if os.path.isabs(ref) and archive:
         rel = os.path.relpath(ref, archive)
@@ -155,7 +153,7 @@ def article(index_dir: Path, ref: str, highlight: str | None = None
             ) -> tuple[Article, tuple[tuple[int, int], ...], str]:
     """The whole article, spans of `highlight`'s terms in its body, and its absolute path."""
     with _searcher(index_dir) as (s, archive):
-        r = _resolve(s, index_dir, ref)
+        r = _resolve(s, archive, ref)
         art = _read(archive, r.fields["path"])
         marks: tuple[tuple[int, int], ...] = ()
         if highlight:
@@ -167,7 +165,7 @@ def article(index_dir: Path, ref: str, highlight: str | None = None
 def similar(index_dir: Path, ref: str, limit: int = 10) -> SearchResult:
     """Articles most like the given one: its key terms (tf-idf) as a ranked OR query."""
     with _searcher(index_dir) as (s, archive):
-        r = _resolve(s, index_dir, ref)
+        r = _resolve(s, archive, ref)
         art = _read(archive, r.fields["path"])
         lang = r.fields.get("language", "en")
         fname = f"body_{lang}"
