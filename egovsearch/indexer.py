@@ -325,6 +325,10 @@ class Plan:
     walk_skips: list[Skipped]
     rebuild: bool
 
+    def reindexed(self) -> set[str]:
+        """Files to read that the index holds already (their old version goes)."""
+        return {t[0] for t in self.to_read if t[3] is not None}
+
 
 def _load_manifest(index_dir: Path, archive: Path) -> dict[str, Any] | None:
     """The manifest if it describes the current index generation of this archive."""
@@ -436,7 +440,7 @@ def _write(archive: Path, index_dir: Path, p: Plan, jobs: int, progress: Progres
             batches = _parallel(index_dir, str(archive), p.to_read, jobs, progress)
             _verify(batches)
             if not p.rebuild:  # replaced versions of files that were indexed before
-                indexed = {t[0] for t in p.to_read if t[3] is not None}
+                indexed = p.reindexed()
                 for b in batches:
                     for rel in [*b.added, *b.skipped]:
                         if rel in indexed:
@@ -457,7 +461,7 @@ def _write(archive: Path, index_dir: Path, p: Plan, jobs: int, progress: Progres
             batch = _feed(writer.add_document, str(archive), p.to_read, tick,
                           None if p.rebuild else delete)
             if not p.rebuild:
-                for rel in batch.skipped:  # a file that became unreadable leaves the index
+                for rel in p.reindexed() & batch.skipped.keys():  # became unreadable: it leaves
                     deleted += writer.delete_by_term("path", rel)
             batches = [batch]
         if not p.rebuild:
@@ -517,7 +521,7 @@ def _report(p: Plan, removed_hashes: dict[str, str] | None, batches: list[_Batch
     added = updated = renamed = 0
     same = 0
     gone = Counter((removed_hashes or {}).values())
-    was_indexed = set() if p.rebuild else {t[0] for t in p.to_read if t[3] is not None}
+    was_indexed = set() if p.rebuild else p.reindexed()
     for b in batches:
         same += len(b.same)
         skipped += [Skipped(rel, s[2]) for rel, s in b.skipped.items()]
