@@ -55,7 +55,10 @@ class _OneLineErrors(TyperGroup):
             code = getattr(e, "exit_code", None)
             if message is None or code is None:  # not a usage error: a bug, keep the traceback
                 raise
-            _error(message())
+            if type(e).__name__ == "NoArgsIsHelpError":  # bare `egovsearch`: the help, as Click prints it
+                typer.echo(message(), err=True)
+            else:
+                _error(message())
             rv = code
         code = rv if isinstance(rv, int) else 0
         if standalone_mode:
@@ -506,4 +509,16 @@ def _check_format(fmt: str, allowed: tuple[str, ...]) -> None:
 
 def main() -> None:
     """Console-script entry point."""
-    app()
+    code = app(standalone_mode=False)
+    # Exit without the interpreter's teardown, which frees every object of
+    # every loaded module one by one: ~20 ms of a ~150 ms query. Exit handlers
+    # (multiprocessing's clean-up after `index`) still run, and output is flushed.
+    import atexit
+
+    atexit._run_exitfuncs()
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except (BrokenPipeError, ValueError):  # reader gone (`| head`), or stream closed
+            pass
+    os._exit(code if isinstance(code, int) else 0)

@@ -150,3 +150,31 @@ def test_piped_query_on_the_seeds_is_tsv(tmp_path: Path) -> None:
     )
     assert (bad.returncode, bad.stdout) == (2, "")
     assert bad.stderr == "Error: unbalanced quotes: a '\"' is not closed\n"
+
+
+def test_bare_command_prints_the_help_on_stderr(tmp_path: Path) -> None:
+    proc = _python(["-m", "egovsearch"], tmp_path)
+    assert (proc.returncode, proc.stdout) == (2, "")
+    assert proc.stderr.startswith("Usage: python -m egovsearch [OPTIONS] COMMAND [ARGS]...\n")
+    assert "\n  query " in proc.stderr and "Error" not in proc.stderr
+
+
+def test_output_is_complete_and_a_closed_pipe_is_quiet(tmp_path: Path) -> None:
+    """The process ends without the interpreter's teardown (main() in cli.py):
+    everything written still arrives, and a reader that stops early (`| head`)
+    gives neither a message nor an error code."""
+    archive = tmp_path / "archive"
+    archive.mkdir()
+    page = (SEEDS / "000_f495089e68bd2b44.txt").read_bytes()
+    for i in range(300):  # ~600 KB of JSON lines: more than a pipe buffer
+        (archive / f"{i:03d}_{i:016x}.txt").write_bytes(page)
+    args = [sys.executable, "-m", "egovsearch", "parse", str(archive), "--format", "jsonl"]
+    whole = subprocess.run(args, env=_env(), capture_output=True, text=True, timeout=120, check=False)
+    assert (whole.returncode, whole.stderr) == (0, "")
+    assert len(whole.stdout.splitlines()) == 300 and whole.stdout.endswith("}\n")
+    with subprocess.Popen(args, env=_env(), stdout=subprocess.PIPE, stderr=subprocess.PIPE) as proc:
+        assert proc.stdout is not None and proc.stderr is not None
+        assert proc.stdout.readline().startswith(b"{")
+        proc.stdout.close()
+        err = proc.stderr.read()
+        assert (proc.wait(timeout=120), err) == (0, b"")
