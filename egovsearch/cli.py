@@ -507,8 +507,20 @@ def _check_format(fmt: str, allowed: tuple[str, ...]) -> None:
         raise typer.BadParameter(f"'{fmt}' is not one of {', '.join(allowed)}", param_hint="'--format'")
 
 
+@app.callback()
+def _group() -> None:
+    # A callback keeps `egovsearch` a group of commands even when main()
+    # registers only the one it runs (Typer makes a lone command the program).
+    pass
+
+
 def main() -> None:
     """Console-script entry point."""
+    # Typer builds every command's options from its signature before it runs
+    # one (~15 ms of a query): build just the command named, when one is.
+    named = [c for c in app.registered_commands if c.callback and sys.argv[1:2] == [c.callback.__name__]]
+    if named and "_EGOVSEARCH_COMPLETE" not in os.environ:
+        app.registered_commands = named
     code = app(standalone_mode=False)
     # Exit without the interpreter's teardown, which frees every object of
     # every loaded module one by one: ~20 ms of a ~150 ms query. Exit handlers

@@ -178,3 +178,18 @@ def test_output_is_complete_and_a_closed_pipe_is_quiet(tmp_path: Path) -> None:
         proc.stdout.close()
         err = proc.stderr.read()
         assert (proc.wait(timeout=120), err) == (0, b"")
+
+
+def test_each_command_alone_is_the_command_of_the_whole_app(tmp_path: Path) -> None:
+    """main() builds only the command named on the command line: its help (options,
+    defaults, texts) and its errors are those of the whole app."""
+    from egovsearch.cli import app
+
+    whole_app = "import sys; from egovsearch.cli import app; app(prog_name='python -m egovsearch')"
+    names = [c.callback.__name__ for c in app.registered_commands if c.callback]
+    assert len(names) == 10
+    for args in [[name, "--help"] for name in names] + [["query", "--bogus"], ["show"]]:
+        alone = _python(["-m", "egovsearch", *args], tmp_path)
+        whole = _python(["-c", whole_app, *args], tmp_path)
+        assert (alone.returncode, alone.stdout, alone.stderr) == (whole.returncode, whole.stdout, whole.stderr)
+        assert alone.stdout.startswith(f"Usage: python -m egovsearch {args[0]} ") or alone.returncode == 2
