@@ -67,3 +67,32 @@ def test_parallel_build_with_small_segments_answers_like_one_segment(
         one = [h.id for h in search(tmp_path / "one", SearchRequest(q, limit=None)).hits]
         many = [h.id for h in search(tmp_path / "many", SearchRequest(q, limit=None)).hits]
         assert sorted(one) == sorted(many), q
+
+
+def _stored_offsets_written(index_dir: Path) -> list[bool]:
+    """Per segment: whether its stored-fields column holds written offsets."""
+    from whoosh.codec.whoosh3 import STORED_COLUMN
+
+    from egovsearch.store import open_index
+
+    with open_index(index_dir).reader() as r:
+        leaves = [leaf for leaf, _ in r.leaf_readers()]
+        return [leaf._perdoc._cached_reader("_stored", STORED_COLUMN)._child.had_stored_offsets for leaf in leaves]
+
+
+def test_every_segment_stores_its_offsets(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Written by the main writer and by workers (several segments), the stored
+    fields need no offsets rebuilt from lengths at the first read of a segment."""
+    archive = make_archive(tmp_path / "archive")
+    indexer.update_index(archive, tmp_path / "index")
+    assert _stored_offsets_written(tmp_path / "index") == [True]  # the main writer's one segment
+    monkeypatch.setattr(indexer, "MAX_POSTINGS", 30)
+    monkeypatch.setattr(indexer, "_counter", multiprocessing.Value("q", 0))
+    monkeypatch.setattr(indexer, "_parallel",
+                        lambda index_dir, root, items, jobs, progress: [indexer._worker(str(index_dir), root, items)])
+    monkeypatch.setattr(indexer, "PARALLEL_MIN", 1)
+    indexer.update_index(archive, tmp_path / "index", rebuild=True, jobs=2)
+    written = _stored_offsets_written(tmp_path / "index")
+    assert len(written) > 1 and all(written)
+    hits = search(tmp_path / "index", SearchRequest(None, limit=None)).hits
+    assert sorted(h.path for h in hits) == sorted(f.relpath for f in iter_archive(archive))
