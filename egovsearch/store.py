@@ -145,6 +145,10 @@ def open_index(index_dir: Path, *, check_version: bool = True) -> FileIndex:
         return ix
     except (*_DAMAGE_ON_OPEN, WhooshIndexError) as e:
         raise IndexDamaged(str(index_dir), type(e).__name__) from e
+    except Exception as e:  # e.g. FileFormatError for a garbled terms file
+        if not _raised_in_whoosh(e):
+            raise
+        raise IndexDamaged(str(index_dir), type(e).__name__) from e
 
 
 def index_bytes(index_dir: Path) -> int:

@@ -270,9 +270,20 @@ def truncate_segment(ix: Path) -> None:
 
 def garbage_in_segment(ix: Path) -> None:
     seg = _seg(ix)
-    data = bytearray(seg.read_bytes())
-    junk = bytes((i * 73 + 41) % 256 for i in range(len(data)))  # deterministic noise
-    seg.write_bytes(junk[: len(data)])
+    _garble(seg)  # deterministic noise
+
+
+def _garble(path: Path) -> None:
+    data = path.read_bytes()
+    path.write_bytes(bytes((i * 73 + 41) % 256 for i in range(len(data))))
+
+
+def garbage_in_postings(ix: Path) -> None:
+    _garble(next(ix.glob("MAIN_*.pst")))
+
+
+def garbage_in_terms(ix: Path) -> None:  # raises Whoosh's own FileFormatError on open
+    _garble(next(ix.glob("MAIN_*.trm")))
 
 
 def missing_segment(ix: Path) -> None:
@@ -294,7 +305,8 @@ def other_version(ix: Path) -> None:
 
 DAMAGE: dict[str, Callable[[Path], None]] = {
     f.__name__: f
-    for f in (truncate_segment, garbage_in_segment, missing_segment, missing_toc, garbage_toc, other_version)
+    for f in (truncate_segment, garbage_in_segment, garbage_in_postings, garbage_in_terms, missing_segment,
+              missing_toc, garbage_toc, other_version)
 }
 
 
