@@ -230,13 +230,15 @@ def _worker(index_dir: str, root: str, items: list[tuple[str, int, int, str | No
     from whoosh.index import open_dir
     from whoosh.writing import SegmentWriter
 
+    from egovsearch.postings import BlockCodec
+
     ix = open_dir(index_dir, indexname=INDEX_NAME)
     segments: list[Any] = []
     writer: Any = None
 
     def new_writer() -> Any:
         # _lk=False: the parent holds the write lock; this writer only writes new files.
-        w = SegmentWriter(ix, _lk=False, compound=COMPOUND)
+        w = SegmentWriter(ix, _lk=False, compound=COMPOUND, codec=BlockCodec())
         w.pool = _TermPool()
         _store_offsets(w)
         return w
@@ -420,6 +422,7 @@ def _write(archive: Path, index_dir: Path, p: Plan, jobs: int, progress: Progres
     from whoosh.index import LockError, create_in
     from whoosh.writing import CLEAR, MERGE_SMALL
 
+    from egovsearch.postings import BlockCodec
     from egovsearch.schema import build_schema
     from egovsearch.store import open_index
 
@@ -436,7 +439,7 @@ def _write(archive: Path, index_dir: Path, p: Plan, jobs: int, progress: Progres
     if ix is None:
         ix = create_in(str(index_dir), build_schema(), indexname=INDEX_NAME)
     try:
-        writer = ix.writer(timeout=lock_timeout, limitmb=LIMIT_MB, compound=COMPOUND)
+        writer = ix.writer(timeout=lock_timeout, limitmb=LIMIT_MB, compound=COMPOUND, codec=BlockCodec())
     except LockError:
         raise IndexLocked(f"the index at {index_dir} is locked by another writer") from None
     _store_offsets(writer)

@@ -145,7 +145,7 @@ class FastPhrase(wq.Phrase):
 def _readable(m: Any) -> bool:
     """A matcher whose postings _read_postings knows how to read."""
     m = _unwrap(m)[0]
-    return type(m) in (W3LeafMatcher, ListMatcher) and isinstance(_scorer(m), WeightLengthScorer)
+    return (type(m) is ListMatcher or isinstance(m, W3LeafMatcher)) and isinstance(_scorer(m), WeightLengthScorer)
 
 
 def _unwrap(m: Any) -> tuple[Any, set[int]]:
@@ -158,7 +158,7 @@ def _unwrap(m: Any) -> tuple[Any, set[int]]:
 
 def _scorer(m: Any) -> Any:
     m = _unwrap(m)[0]
-    return m.scorer if type(m) is W3LeafMatcher else m._scorer
+    return m.scorer if isinstance(m, W3LeafMatcher) else m._scorer
 
 
 def _read_postings(m: Any, wanted: list[int] | None) -> dict[int, tuple[float, bytes]]:
