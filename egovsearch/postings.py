@@ -24,6 +24,7 @@ import sys
 import zlib
 from array import array
 from itertools import accumulate
+from collections.abc import Iterator
 from typing import Any
 
 from egovsearch import _whoosh  # noqa: F401  (first: trims Whoosh start-up)
@@ -81,7 +82,7 @@ def encode_block(ids: Any, weights: Any, values: list[bytes]) -> bytes | None:
 def decode_block(data: bytes, count: int, joined: bool = False) -> tuple[array[Any], Any, Any]:
     """(id deltas, weights or None for all 1.0, values) of a block of `count`
     postings; values as one bytes object when `joined` (fixed-size formats),
-    else a tuple."""
+    else a sequence of bytes."""
     deltas, pos = _unpack(data, 1, count)
     weights = None
     if data[pos] == 0x31:  # b"1"
@@ -91,12 +92,32 @@ def decode_block(data: bytes, count: int, joined: bool = False) -> tuple[array[A
     if data[pos] == 0x2D:  # b"-": as Whoosh's blocks without values read
         return deltas, weights, b"" if joined else ()
     lengths, pos = _unpack(data, pos, count)
-    offsets = list(accumulate(lengths, initial=pos))
+    offsets = array("L", accumulate(lengths, initial=pos))
     if offsets[-1] != len(data):
         raise ValueError(f"values of {offsets[-1] - pos} bytes in {len(data) - pos}")
-    if joined:
-        return deltas, weights, data[pos:]
-    return deltas, weights, tuple(data[a:b] for a, b in zip(offsets, offsets[1:], strict=False))
+    return deltas, weights, data[pos:] if joined else Values(data, offsets)
+
+
+class Values:
+    """A block's values, cut out of the block when asked for: a phrase query
+    needs the positions of a few documents of each block, not of all 128."""
+
+    __slots__ = ("_data", "_offsets")
+
+    def __init__(self, data: bytes, offsets: array[int]) -> None:
+        self._data, self._offsets = data, offsets
+
+    def __len__(self) -> int:
+        return len(self._offsets) - 1
+
+    def __getitem__(self, i: int) -> bytes:
+        if i < 0:
+            i += len(self)
+        return self._data[self._offsets[i]:self._offsets[i + 1]]
+
+    def __iter__(self) -> Iterator[bytes]:
+        data, offsets = self._data, self._offsets
+        return (data[a:b] for a, b in zip(offsets, offsets[1:], strict=False))
 
 
 class BlockWriter(W3PostingsWriter):  # type: ignore[misc]

@@ -11,6 +11,7 @@ records, with snippets read from the archive, before the searcher closes.
 from __future__ import annotations
 
 import os
+from bisect import bisect_left
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -122,23 +123,29 @@ class FastPhrase(wq.Phrase):
             if not candidates:
                 return NullMatcher()
         decode, slop = field.format.decode_positions, self.slop
+        lists = [postings[w] for w in words]
         scorers = [_scorer(m) for m in ms]
+        dfl = scorers[0].dfl  # one field: the same length for every word
         ids, scores, spans = [], [], []
         for d in candidates or ():
             # Chains of positions, each word 1..slop after the previous one
             # (Whoosh's SpanNear2, ordered, mindist 1), as (start, end).
-            chains = {(p, p) for p in decode(postings[words[0]][d][1])}
-            for w in words[1:]:
-                after = decode(postings[w][d][1])
-                chains = {(s, p) for s, e in chains for p in after if 1 <= p - e <= slop}
+            chains = {(p, p) for p in decode(lists[0][d][1])}
+            for posting in lists[1:]:
+                after = decode(posting[d][1])
+                if slop == 1:
+                    ends = {e + 1: s for s, e in chains}
+                    chains = {(ends[p], p) for p in after if p in ends}
+                else:
+                    chains = {(s, p) for s, e in chains for p in after if 1 <= p - e <= slop}
                 if not chains:
                     break
             if chains:
                 ids.append(d)
-                length = scorers[0].dfl(d)  # one field: the same length for every word
-                parts = [sc._score(postings[w][d][0], length) for sc, w in zip(scorers, words, strict=True)]
-                scores.append(_tree_sum(parts) * self.boost)
-                spans.append(sorted(chains))
+                length = dfl(d)
+                parts = [sc._score(posting[d][0], length) for sc, posting in zip(scorers, lists, strict=True)]
+                scores.append((parts[0] + parts[1] if len(parts) == 2 else _tree_sum(parts)) * self.boost)
+                spans.append(chains)
         return _SpanListMatcher(ids, scores, spans) if ids else NullMatcher()
 
 
@@ -162,30 +169,37 @@ def _scorer(m: Any) -> Any:
 
 
 def _read_postings(m: Any, wanted: list[int] | None) -> dict[int, tuple[float, bytes]]:
-    """{docnum: (weight, encoded positions)} of a term, only blocks that may
-    hold a wanted document when `wanted` is given (sorted)."""
+    """{docnum: (weight, encoded positions)} of a term: every posting, or only
+    the `wanted` documents' (sorted), reading only blocks that may hold one."""
     m, deleted = _unwrap(m)
     if type(m) is ListMatcher:  # short posting lists are stored inline in the term info
         weights = m._weights or [m._all_weights or 1.0] * len(m._ids)
         out = dict(zip(m._ids, zip(weights, m._values, strict=True), strict=True))
     else:
         out = {}
-        i, n, below = 0, len(wanted) if wanted is not None else 0, -1
+        i, n = 0, len(wanted) if wanted is not None else 0
         while m.is_active():
             top = m.block_max_id()  # known before the block is read
             if wanted is not None:
-                while i < n and wanted[i] <= below:
-                    i += 1
                 if i == n:
                     break
-                below = top
                 if wanted[i] > top:
                     m._next_block()
                     continue
             m._read_ids()
             m._read_weights()
             m._read_values()
-            out.update(zip(m._ids, zip(m._weights, m._values, strict=True), strict=True))
+            ids, weights, values = m._ids, m._weights, m._values
+            if wanted is None:
+                out.update(zip(ids, zip(weights, values, strict=True), strict=True))
+            else:
+                # Look up the wanted documents of this block, not every posting.
+                j = 0
+                while i < n and wanted[i] <= top:
+                    j = bisect_left(ids, wanted[i], j)
+                    if ids[j] == wanted[i]:
+                        out[wanted[i]] = (weights[j], values[j])
+                    i += 1
             m._next_block()
     for d in deleted.intersection(out):
         del out[d]
@@ -204,7 +218,7 @@ def _tree_sum(parts: list[float]) -> float:
 class _SpanListMatcher(ListMatcher):  # type: ignore[misc]
     """Precomputed matches with their spans (for SpanFirst around a phrase)."""
 
-    def __init__(self, ids: list[int], scores: list[float], spans: list[list[tuple[int, int]]],
+    def __init__(self, ids: list[int], scores: list[float], spans: list[set[tuple[int, int]]],
                  position: int = 0) -> None:
         super().__init__(ids, weights=scores, position=position)
         self._spanlist = spans
@@ -213,7 +227,7 @@ class _SpanListMatcher(ListMatcher):  # type: ignore[misc]
         return _SpanListMatcher(self._ids, self._weights, self._spanlist, self._i)
 
     def spans(self) -> list[Any]:
-        return [Span(s, e) for s, e in self._spanlist[self._i]]
+        return [Span(s, e) for s, e in sorted(self._spanlist[self._i])]
 
 
 class _Compiler:
@@ -420,9 +434,9 @@ def compile_request(searcher: Any, index_dir: Path, request: SearchRequest) -> C
 
 @contextmanager
 def _searcher(index_dir: Path) -> Iterator[tuple[Any, str]]:
-    ix = open_index(index_dir)
+    ix = open_index(index_dir, check_segments=False)
     archive = read_meta(index_dir).archive or ""
-    with reading(index_dir), ix.searcher() as s:
+    with reading(index_dir), ix.searcher() as s:  # opens every segment: damage is reported here
         yield s, archive
 
 
