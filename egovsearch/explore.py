@@ -23,6 +23,7 @@ from whoosh import query as wq
 from egovsearch.analysis import analysis
 from egovsearch.archive import article_id, parse_file
 from egovsearch.errors import AmbiguousId, ArticleNotFound, EgovsearchError
+from egovsearch.matching import scored
 from egovsearch.models import Article, IndexStats, SearchRequest, SearchResult, SourceCount, Timeline
 from egovsearch.schema import int_to_date
 from egovsearch.search import _hit, _searcher, compile_request, match_spans
@@ -171,21 +172,21 @@ def similar(index_dir: Path, ref: str, limit: int = 10) -> SearchResult:
         fname = f"body_{lang}"
         poses, _ = analysis(lang).postings(art.body)
         n = s.doc_count()
-        scored = []
+        weighted = []
         for term, plist in poses.items():
             df = s.doc_frequency(fname, term)
             if df > 1 and len(term) > 2 and not term.isdigit():
-                scored.append((len(plist) * math.log(n / df), term))
-        top = sorted(scored, reverse=True)[:SIMILAR_TERMS]
+                weighted.append((len(plist) * math.log(n / df), term))
+        top = sorted(weighted, reverse=True)[:SIMILAR_TERMS]
         if not top:
             return SearchResult(total=0, hits=(), archive=archive)
         best = top[0][0]
         q = wq.Or([wq.Term(fname, t, boost=w / best) for w, t in top])
-        results = s.search(q, limit=limit + 1, mask={r.docnum}, terms=False)
+        ranked = [(score, d) for score, d in scored(s, q)[1] if d != r.docnum]
         c = compile_request(s, index_dir, SearchRequest())
         c.terms[lang] = {t for _, t in top}
-        hits = tuple(_hit(s, h, archive, c) for h in list(results)[:limit])
-        return SearchResult(total=len(results), hits=hits, archive=archive)
+        hits = tuple(_hit(s, d, score, archive, c) for score, d in ranked[:limit])
+        return SearchResult(total=len(ranked), hits=hits, archive=archive)
 
 
 def export(index_dir: Path, request: SearchRequest) -> Iterator[Article]:

@@ -23,14 +23,19 @@ from __future__ import annotations
 import sys
 import zlib
 from array import array
-from itertools import accumulate
 from collections.abc import Iterator
+from itertools import accumulate, pairwise
 from typing import Any
 
 from egovsearch import _whoosh  # noqa: F401  (first: trims Whoosh start-up)
 
 # isort: split
-from whoosh.codec.whoosh3 import WHOOSH3_HEADER_MAGIC, W3Codec, W3LeafMatcher, W3PostingsWriter
+from whoosh.codec.whoosh3 import (
+    WHOOSH3_HEADER_MAGIC,
+    W3Codec,
+    W3LeafMatcher,
+    W3PostingsWriter,
+)
 from whoosh.compat import dumps, loads
 from whoosh.util.numeric import length_to_byte
 
@@ -67,7 +72,7 @@ def encode_block(ids: Any, weights: Any, values: list[bytes]) -> bytes | None:
     """One block's data; None when this format cannot hold it (values for only some postings)."""
     if values and len(values) != len(ids):
         return None
-    parts = [MAGIC, _pack([ids[0], *(b - a for a, b in zip(ids, ids[1:], strict=False))])]
+    parts = [MAGIC, _pack([ids[0], *(b - a for a, b in pairwise(ids))])]
     if all(w == 1.0 for w in weights):
         parts.append(b"0")
     else:
@@ -117,7 +122,7 @@ class Values:
 
     def __iter__(self) -> Iterator[bytes]:
         data, offsets = self._data, self._offsets
-        return (data[a:b] for a, b in zip(offsets, offsets[1:], strict=False))
+        return (data[a:b] for a, b in pairwise(offsets))
 
 
 class BlockWriter(W3PostingsWriter):  # type: ignore[misc]

@@ -1,4 +1,4 @@
-"""search.FastPhrase finds exactly what Whoosh's Phrase finds, with the same
+"""matching.FastPhrase finds exactly what Whoosh's Phrase finds, with the same
 scores and spans: on posting lists of several blocks (Whoosh writes 128
 postings a block), one-posting lists (stored inline), segments with deleted
 documents, gaps for stop words, repeated words and three-word phrases."""
@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from indexing_support import page, write_page
 
-from egovsearch import search
+from egovsearch import matching, search
 from egovsearch.indexer import update_index
 from egovsearch.models import SearchRequest
 from egovsearch.store import open_index
@@ -72,7 +72,7 @@ def test_same_matches_scores_and_spans_as_whoosh(ix: Path, text: str, slop: int)
     from egovsearch.analysis import analysis
 
     words = [ts[-1] for ts in analysis("en").phrase_terms(text) if ts]
-    fast = _run(ix, search.FastPhrase("body_en", words, slop=slop))
+    fast = _run(ix, matching.FastPhrase("body_en", words, slop=slop))
     assert fast == _run(ix, Phrase("body_en", words, slop=slop))
 
 
