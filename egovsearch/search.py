@@ -358,6 +358,8 @@ def match_spans(text: str, lang: str, terms: set[str]) -> list[tuple[int, int]]:
     # stem starts like its folded word, so only words starting like one of the
     # terms are analysed.
     heads = {t[:3] for t in terms}
+    initials = {h[:1] for h in heads}
+    first_ok: dict[str, bool] = {}  # a word's first character, folded, starts a term?
     ana = analysis(lang)
     out: list[tuple[int, int]] = []
     for m in WORD_RE.finditer(text):
@@ -365,6 +367,11 @@ def match_spans(text: str, lang: str, terms: set[str]) -> list[tuple[int, int]]:
         if "-" in word or "\u2010" in word or "\u2011" in word:
             start = m.start()
             out += [(a + start, b + start) for a, b, ts in ana.spans(word) if terms.intersection(ts)]
+            continue
+        ok = first_ok.get(word[0])
+        if ok is None:
+            ok = first_ok[word[0]] = fold(word[0])[:1] in initials
+        if not ok:
             continue
         variants = fold_variants(word)
         if (variants[0][:3] in heads or variants[-1][:3] in heads) and terms.intersection(ana.word_terms(word)):

@@ -9,6 +9,8 @@ import shutil
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from benchmarks.corpus import PHRASE, generate
 from egovsearch import matching, search
@@ -74,3 +76,32 @@ def test_search_ranks_as_whoosh_did(ix: Path) -> None:
             total = len(every)
         assert [h.id for h in result.hits] == expected, text
         assert result.total == total > 10, text
+
+
+def _match_spans_reference(text: str, lang: str, terms: set[str]) -> list[tuple[int, int]]:
+    """search.match_spans before its first-letter pre-check: analyse every word."""
+    from egovsearch.analysis import WORD_RE, analysis
+
+    ana = analysis(lang)
+    out: list[tuple[int, int]] = []
+    for m in WORD_RE.finditer(text):
+        word = m.group()
+        if "-" in word or "\u2010" in word or "\u2011" in word:
+            out += [(a + m.start(), b + m.start()) for a, b, ts in ana.spans(word) if terms.intersection(ts)]
+        elif terms.intersection(ana.word_terms(word)):
+            out.append((m.start(), m.end()))
+    return out
+
+
+WORDS = ["Behörde", "Behoerde", "BEHORDE", "Äpfel", "Ärger", "Übersicht", "Uebersicht", "ßtraße", "Straße",
+         "İstanbul", "éclair", "Eclair", "services", "Services", "shared", "E-Government", "2020", "x"]
+
+
+@given(st.lists(st.sampled_from(WORDS), min_size=1, max_size=12), st.lists(st.sampled_from(WORDS), max_size=3),
+       st.sampled_from(["en", "de"]))
+def test_snippet_marks_are_those_of_every_word_analysed(words: list[str], query: list[str], lang: str) -> None:
+    from egovsearch.analysis import analysis
+
+    text = " ".join(words)
+    terms = {t for w in query for t in analysis(lang).query_terms(w)}
+    assert search.match_spans(text, lang, terms) == _match_spans_reference(text, lang, terms)
