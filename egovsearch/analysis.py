@@ -20,13 +20,13 @@ from collections.abc import Iterator
 from functools import cache
 from itertools import accumulate
 
-from egovsearch import _whoosh  # noqa: F401  (first: trims Whoosh start-up)
+from egovsearch._whoosh import snowball_stemmer  # (first: trims Whoosh start-up)
 
 # isort: split
 from whoosh.analysis import Composable, Token
 from whoosh.fields import TEXT
 from whoosh.formats import Positions
-from whoosh.lang import stemmer_for_language, stopwords_for_language
+from whoosh.lang import stopwords_for_language
 
 from egovsearch.textfold import fold_variants
 
@@ -43,7 +43,7 @@ class Analysis:
 
     def __init__(self, lang: str) -> None:
         self.lang = lang
-        self._stem = stemmer_for_language(lang)
+        self._stem = snowball_stemmer(lang)
         self.stopwords = frozenset(v for w in stopwords_for_language(lang) for v in fold_variants(w))
         self._cache: dict[str, tuple[str, ...]] = {}
 

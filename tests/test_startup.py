@@ -36,3 +36,23 @@ def test_indexing_and_opening_load_whoosh_without_its_unneeded_imports(tmp_path:
     )
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert proc.stdout.splitlines() == ["[]"]
+
+
+def test_two_snowball_stemmers_alone_then_the_whole_package() -> None:
+    code = (
+        "import sys\n"
+        "from egovsearch.analysis import analysis\n"
+        "words = ['services', 'Verwaltungen', 'running', 'Behörden', 'generously', 'Digitalisierung']\n"
+        "ours = [analysis(lang)._stem(w.lower()) for lang in ('en', 'de') for w in words]\n"
+        "print(sorted(m for m in sys.modules if m.startswith('whoosh.lang.snowball')))\n"
+        "from whoosh.lang import stemmer_for_language\n"  # Whoosh's way, loading the package
+        "print(ours == [stemmer_for_language(lang)(w.lower()) for lang in ('en', 'de') for w in words])\n"
+        "import whoosh.lang.snowball\n"
+        "print(len(whoosh.lang.snowball.classes), whoosh.lang.snowball.classes['fr']().stem('maisons'))\n"
+    )
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert proc.stdout.splitlines() == [
+        "['whoosh.lang.snowball.bases', 'whoosh.lang.snowball.english', 'whoosh.lang.snowball.german']",
+        "True",
+        "14 maison",
+    ]
