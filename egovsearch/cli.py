@@ -187,10 +187,13 @@ def _ensure_index(index: Path) -> None:
 
 def _request(query: str | None, source: list[str] | None, since: str | None, until: str | None,
              lang: Lang | None, sort: Sort, limit: int | None, offset: int) -> SearchRequest:
-    from egovsearch.dates import parse_range
     from egovsearch.models import SearchRequest
 
-    lo, hi = parse_range(since, until)
+    lo = hi = None
+    if since is not None or until is not None:  # the date parser loads only when needed
+        from egovsearch.dates import parse_range
+
+        lo, hi = parse_range(since, until)
     return SearchRequest(query=query, sources=tuple(source or ()), since=lo, until=hi,
                          language=lang.value if lang else None, sort=sort.value, limit=limit, offset=offset)
 

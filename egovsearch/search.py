@@ -29,7 +29,6 @@ from egovsearch import vocab as vocabulary
 from egovsearch.analysis import LANGUAGES, WORD_RE, analysis
 from egovsearch.archive import parse_file
 from egovsearch.compounds import Vocabulary, compounds_of
-from egovsearch.dates import parse_date
 from egovsearch.errors import EgovsearchError, QueryError
 from egovsearch.matching import FastPhrase, scored
 from egovsearch.models import Hit, SearchRequest, SearchResult
@@ -247,6 +246,8 @@ class _Compiler:
         return self.date_range(value, value)
 
     def date_range(self, low: str | None, high: str | None) -> Any:
+        from egovsearch.dates import parse_date  # only queries with dates need the parser
+
         lo = parse_date(low) if low else None
         hi = parse_date(high, end=True) if high else None
         self.c.explain.append(f"published: {lo or '...'} to {hi or '...'}")
