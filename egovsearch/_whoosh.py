@@ -5,8 +5,10 @@ a ``urlretrieve`` nothing in Whoosh calls; ``whoosh.reading`` imports the
 ``cached_property`` package (which imports asyncio: ~20 ms) for one property
 that ``functools.cached_property`` serves the same way; ``whoosh.query``
 compiles the English morphology tables (~8 ms) for a ``Variations`` query
-this project never builds, and ``whoosh.analysis`` the Porter stemmer and
-Double Metaphone (~1.5 ms) for filters this project does not use. While those Whoosh modules load, light stand-ins
+this project never builds, ``whoosh.analysis`` the Porter stemmer and
+Double Metaphone (~1.5 ms) for filters this project does not use, and
+``whoosh.filedb.filetables`` takes MD5 (for its hash tables) from ``hashlib``,
+which loads OpenSSL (~3 ms): CPython's built-in ``_md5`` gives the same digests. While those Whoosh modules load, light stand-ins
 sit in ``sys.modules``; they are removed at once, so any later import gets the
 real module. Every project module that uses Whoosh imports this one first.
 
@@ -61,6 +63,15 @@ def _preload() -> None:
     stubs["whoosh.lang.morph_en"].variations = _variations  # type: ignore[attr-defined]
     stubs["whoosh.lang.porter"].stem = _porter_stem  # type: ignore[attr-defined]
     stubs["whoosh.lang.dmetaphone"].double_metaphone = _double_metaphone  # type: ignore[attr-defined]
+    try:  # CPython's own MD5 and SHA-1 (the same digests), where it has them
+        from _md5 import md5
+        from _sha1 import sha1
+    except ImportError:
+        pass
+    else:
+        stubs["hashlib"] = types.ModuleType("hashlib")
+        stubs["hashlib"].md5 = md5  # type: ignore[attr-defined]
+        stubs["hashlib"].sha1 = sha1  # type: ignore[attr-defined]
     stubs["urllib.request"].urlretrieve = _urlretrieve  # type: ignore[attr-defined]
     stubs["cached_property"].cached_property = functools.cached_property  # type: ignore[attr-defined]
     added = [name for name in stubs if name not in sys.modules]
@@ -68,6 +79,7 @@ def _preload() -> None:
         sys.modules[name] = stubs[name]
     try:
         import whoosh.compat  # noqa: F401
+        import whoosh.filedb.filetables  # noqa: F401
         import whoosh.query  # noqa: F401
         import whoosh.reading  # noqa: F401
     finally:

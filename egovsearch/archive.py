@@ -12,7 +12,6 @@ noise may be missing; only article paragraphs end up in ``Article.body``.
 from __future__ import annotations
 
 import codecs
-import hashlib
 import html
 import os
 import re
@@ -150,11 +149,13 @@ def article_id(relpath: str) -> str:
     m = _HEX_NAME.fullmatch(name)
     if m:
         return m.group(1).lower()
-    return hashlib.blake2b(relpath.encode("utf-8", "surrogateescape"), digest_size=8).hexdigest()
+    return content_hash(relpath.encode("utf-8", "surrogateescape"))
 
 
 def content_hash(data: bytes) -> str:
     """16-hex blake2b digest of a file's bytes, for change detection."""
+    import hashlib  # here: loading it (OpenSSL) costs a query ~3 ms, and queries need no hash
+
     return hashlib.blake2b(data, digest_size=8).hexdigest()
 
 
@@ -617,7 +618,8 @@ def _relpath(file: Path | str, root: Path | str) -> str:
 def parse_file(file: Path | str, root: Path | str) -> Article:
     """Read and parse one file; its path in the Article is relative to
     `root`. An unreadable file is NotAnArticle("cannot read: <reason>")."""
-    return read_article(root, _relpath(file, root))[0]
+    relpath = _relpath(file, root)
+    return parse_bytes(_read(root, relpath), relpath)
 
 
 def parse_paths(paths: Iterable[Path], on_skip: Callable[[str, str], None]) -> Iterator[Article]:
@@ -641,6 +643,12 @@ def parse_paths(paths: Iterable[Path], on_skip: Callable[[str, str], None]) -> I
 
 def read_article(root: Path | str, relpath: str) -> tuple[Article, str]:
     """(article, content_hash) of ``root/relpath``, reading the file once."""
+    data = _read(root, relpath)
+    return parse_bytes(data, relpath), content_hash(data)
+
+
+def _read(root: Path | str, relpath: str) -> bytes:
+    """The bytes of ``root/relpath``; NotAnArticle if too large or unreadable."""
     try:
         with open(os.path.join(root, relpath), "rb") as fh:
             size = os.fstat(fh.fileno()).st_size
@@ -650,4 +658,4 @@ def read_article(root: Path | str, relpath: str) -> tuple[Article, str]:
             data = fh.read()
     except OSError as exc:
         raise NotAnArticle(relpath, f"cannot read: {exc.strerror or exc}") from None
-    return parse_bytes(data, relpath), content_hash(data)
+    return data

@@ -59,3 +59,22 @@ def test_two_snowball_stemmers_alone_then_the_whole_package() -> None:
         "True",
         "14 maison",
     ]
+
+
+def test_whoosh_hash_tables_use_md5_without_loading_hashlib(tmp_path: object) -> None:
+    code = (
+        "import sys, pathlib\n"
+        "from egovsearch.indexer import update_index\n"
+        "from egovsearch.search import search\n"
+        "from egovsearch.models import SearchRequest\n"
+        f"ix = pathlib.Path({str(tmp_path)!r}) / 'index'\n"
+        f"update_index(pathlib.Path({str(SEEDS)!r}), ix, jobs=1)\n"
+        "sys.modules.pop('hashlib', None)\n"  # indexing hashes files; a query process never does
+        "print(search(ix, SearchRequest('shared services')).total, 'hashlib' in sys.modules)\n"
+        "import hashlib, whoosh.filedb.filetables as ft\n"
+        "keys = [b'', b'abc', 'Behörde'.encode(), bytes(range(256))]\n"
+        "print([ft.md5_hash(k) for k in keys] == [int(hashlib.md5(k).hexdigest(), 16) & 0xFFFFFFFF for k in keys])\n"
+        "print(hashlib.sha256(b'').hexdigest()[:8])\n"  # the real module after the stand-in
+    )
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert proc.stdout.splitlines() == ["1 False", "True", "e3b0c442"]
