@@ -8,7 +8,9 @@ compiles the English morphology tables (~8 ms) for a ``Variations`` query
 this project never builds, ``whoosh.analysis`` the Porter stemmer and
 Double Metaphone (~1.5 ms) for filters this project does not use, and
 ``whoosh.filedb.filetables`` takes MD5 (for its hash tables) from ``hashlib``,
-which loads OpenSSL (~3 ms): CPython's built-in ``_md5`` gives the same digests. While those Whoosh modules load, light stand-ins
+which loads OpenSSL (~3 ms): CPython's built-in ``_md5`` gives the same digests.
+The Levenshtein automata (for Whoosh's spelling correction; ours is
+``search._suggest``) and Whoosh's highlighter load when first used (~1 ms). While those Whoosh modules load, light stand-ins
 sit in ``sys.modules``; they are removed at once, so any later import gets the
 real module. Every project module that uses Whoosh imports this one first.
 
@@ -50,6 +52,20 @@ def _double_metaphone(word: str) -> object:  # DoubleMetaphoneFilter; never ours
     return double_metaphone(word)
 
 
+def _lazy_module(name: str) -> types.ModuleType:
+    """A stand-in for a module Whoosh imports whole (``from whoosh import
+    highlight``): the real module loads at the first use of an attribute."""
+    stub = types.ModuleType(name)
+
+    def __getattr__(attr: str) -> Any:
+        if sys.modules.get(name) is stub:
+            del sys.modules[name]
+        return getattr(importlib.import_module(name), attr)
+
+    stub.__getattr__ = __getattr__  # type: ignore[method-assign]
+    return stub
+
+
 def _preload() -> None:
     if "whoosh.reading" in sys.modules:
         return
@@ -59,6 +75,8 @@ def _preload() -> None:
         "whoosh.lang.morph_en": types.ModuleType("whoosh.lang.morph_en"),
         "whoosh.lang.porter": types.ModuleType("whoosh.lang.porter"),
         "whoosh.lang.dmetaphone": types.ModuleType("whoosh.lang.dmetaphone"),
+        "whoosh.automata.lev": _lazy_module("whoosh.automata.lev"),
+        "whoosh.highlight": _lazy_module("whoosh.highlight"),
     }
     stubs["whoosh.lang.morph_en"].variations = _variations  # type: ignore[attr-defined]
     stubs["whoosh.lang.porter"].stem = _porter_stem  # type: ignore[attr-defined]
@@ -78,10 +96,12 @@ def _preload() -> None:
     for name in added:
         sys.modules[name] = stubs[name]
     try:
+        import whoosh.codec.whoosh3  # noqa: F401
         import whoosh.compat  # noqa: F401
         import whoosh.filedb.filetables  # noqa: F401
         import whoosh.query  # noqa: F401
         import whoosh.reading  # noqa: F401
+        import whoosh.searching  # noqa: F401
     finally:
         for name in added:
             if sys.modules.get(name) is stubs[name]:

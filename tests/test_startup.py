@@ -14,15 +14,20 @@ def test_search_modules_load_whoosh_without_its_unneeded_imports() -> None:
     code = (
         "import sys, egovsearch.search, egovsearch.explore, egovsearch.indexer, egovsearch.schema\n"
         "print(sorted(m for m in ('urllib.request', 'asyncio', 'cached_property', "
-        "'whoosh.lang.morph_en', 'whoosh.lang.porter', 'whoosh.lang.dmetaphone') if m in sys.modules))\n"
+        "'whoosh.lang.morph_en', 'whoosh.lang.porter', 'whoosh.lang.dmetaphone', 'whoosh.automata.lev', "
+        "'whoosh.highlight') if m in sys.modules))\n"
         "from whoosh.query.terms import variations\n"
         "print(sorted(variations('run'))[:2])\n"  # the tables still load on first use
         "from whoosh.analysis import StemmingAnalyzer, DoubleMetaphoneFilter, RegexTokenizer\n"
         "print([t.text for t in StemmingAnalyzer()('walked services')])\n"  # so do the stemmer and
         "print([t.text for t in (RegexTokenizer() | DoubleMetaphoneFilter())('Smith')])\n"  # metaphone
+        "import whoosh.codec.base, whoosh.searching\n"  # the modules bound to stand-ins
+        "print(whoosh.codec.base.lev.levenshtein_automaton('abc', 1).to_dfa().accept('abd'))\n"
+        "print(type(whoosh.searching.highlight.Highlighter()).__name__)\n"
     )
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
-    assert proc.stdout.splitlines() == ["[]", "['ran', 'run']", "['walk', 'servic']", "['SM0', 'XMT']"]
+    assert proc.stdout.splitlines() == ["[]", "['ran', 'run']", "['walk', 'servic']", "['SM0', 'XMT']",
+                                        "True", "Highlighter"]
 
 
 def test_indexing_and_opening_load_whoosh_without_its_unneeded_imports(tmp_path: object) -> None:
