@@ -268,7 +268,7 @@ def _read_postings(m: Any, wanted: list[int] | None, values: bool = True) -> dic
                 j = 0
                 while i < n and wanted[i] <= top:
                     j = bisect_left(ids, wanted[i], j)
-                    if ids[j] == wanted[i]:
+                    if j < len(ids) and ids[j] == wanted[i]:  # (a damaged block may lie about its top)
                         out[wanted[i]] = (weights[j], vals[j])
                     i += 1
             m._next_block()
