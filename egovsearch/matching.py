@@ -17,6 +17,8 @@ document through three layers of matchers and a Span object per position.
 from __future__ import annotations
 
 import heapq
+import sys
+from array import array
 from bisect import bisect_left
 from collections.abc import Callable, Iterable
 from typing import Any
@@ -49,6 +51,33 @@ def scored(searcher: Any, q: Any, allow: set[int] | None = None,
                 keys.append((-score, offset + d))
     best = sorted(keys) if limit is None else heapq.nsmallest(limit, keys)
     return len(keys), [(-key, d) for key, d in best]
+
+
+def by_date(searcher: Any, matches: list[tuple[float, int]], newest: bool) -> list[tuple[float, int]]:
+    """`matches` (score, global number) by publication date, newest or oldest
+    first, undated articles last, ties in index order."""
+    dates: dict[int, int] = {}  # global number -> yyyymmdd, or -1 when undated
+    wanted = sorted(d for _, d in matches)
+    for sub, offset in searcher.leaf_searchers():
+        date_of = _column_values(sub.reader().column_reader("published", translate=False))
+        lo, hi = bisect_left(wanted, offset), bisect_left(wanted, offset + sub.doc_count_all())
+        for d in wanted[lo:hi]:
+            dates[d] = date_of(d - offset)
+    sign = -1 if newest else 1
+    return sorted(matches, key=lambda m: (dates[m[1]] < 0, sign * dates[m[1]], m[1]))
+
+
+def _column_values(column: Any) -> Callable[[int], int]:
+    """A segment's published column as a function of the document number,
+    -1 for no value: read at once (Whoosh reads one value per call) when it
+    is Whoosh's numeric column, else through the reader."""
+    default = column._default
+    if type(column) is NumericColumn.Reader:
+        values = array(column._typecode, column._dbfile.get(column._basepos, column._count * column._fixedlen))
+        if sys.byteorder == "little":  # Whoosh writes numeric columns big-endian
+            values.byteswap()
+        return lambda d: values[d] if d < len(values) and values[d] != default else -1
+    return lambda d: -1 if column[d] == default else column[d]
 
 
 def _scores(sub: Any, q: Any) -> Scores:

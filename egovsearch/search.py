@@ -30,7 +30,7 @@ from egovsearch.analysis import LANGUAGES, WORD_RE, analysis
 from egovsearch.archive import parse_file
 from egovsearch.compounds import Vocabulary, compounds_of
 from egovsearch.errors import EgovsearchError, QueryError
-from egovsearch.matching import FastPhrase, scored
+from egovsearch.matching import FastPhrase, by_date, scored
 from egovsearch.models import Hit, SearchRequest, SearchResult
 from egovsearch.schema import date_to_int, int_to_date
 from egovsearch.store import open_index, read_meta, reading
@@ -293,45 +293,23 @@ def _searcher(index_dir: Path) -> Iterator[tuple[Any, str]]:
         yield s, archive
 
 
-def _sort_facets(sort: str) -> Any:
-    from whoosh import sorting
-
-    if sort == "relevance":
-        return None
-    # Dated articles first, then by date; undated ones last in both directions.
-    dated = sorting.QueryFacet({0: published_range(None, None)}, other=1)
-    return [dated, sorting.FieldFacet("published", reverse=(sort == "newest"))]
-
-
 def search(index_dir: Path, request: SearchRequest) -> SearchResult:
     """Run a search; `request.limit` 0 counts only."""
     with _searcher(index_dir) as (s, archive):
         c = compile_request(s, index_dir, request)
         q, flt = c.runnable()
         want = None if request.limit is None else request.offset + request.limit
+        allow = set(s.docs_for_query(flt)) if flt is not None else None
         if request.sort == "relevance":
-            allow = set(s.docs_for_query(flt)) if flt is not None else None
             total, top = scored(s, q, allow, limit=want)
-            top = top[request.offset:]
         else:
-            top, total = _sorted(s, q, flt, request.sort, want)
-            top = top[request.offset:want]
-        hits = tuple(_hit(s, docnum, score, archive, c) for score, docnum in top) if want != 0 else ()
+            total, top = scored(s, q, allow)
+            top = by_date(s, top, newest=request.sort == "newest")[:want]
+        # Without text terms nothing is relevant: the filters' own scores mean nothing.
+        hits = tuple(_hit(s, docnum, score if c.query is not None else 0.0, archive, c)
+                     for score, docnum in top[request.offset:]) if want != 0 else ()
         suggestion = _suggest(index_dir, request.query) if total == 0 and request.query else None
         return SearchResult(total=total, hits=hits, archive=archive, suggestion=suggestion)
-
-
-def _sorted(s: Any, q: Any, flt: Any, sort: str, want: int | None) -> tuple[list[tuple[float, int]], int]:
-    """Matches by date through Whoosh's sorting collector: (sort key, docnum), and the total."""
-    collector = s.collector(limit=max(want or 0, 1) if want is not None else None,
-                            sortedby=_sort_facets(sort), filter=flt, optimize=False)
-    # Whoosh's default top-N search runs the query a second time to count
-    # the matches we always report; counting as it collects is exact.
-    inner = getattr(collector, "child", collector)
-    inner.replace = 0
-    s.search_with_collector(q, collector)
-    results = collector.results()
-    return [(r.score, r.docnum) for r in results], len(results)
 
 
 def _hit(s: Any, docnum: int, score: Any, archive: str, c: Compiled) -> Hit:
@@ -346,8 +324,7 @@ def _hit(s: Any, docnum: int, score: Any, archive: str, c: Compiled) -> Hit:
     return Hit(id=fields["id"], path=fields["path"], title=fields.get("title", ""),
                source=fields.get("source"), published=int_to_date(fields.get("published")),
                crawled=int_to_date(fields.get("crawled")), language=lang,
-               # sorted by date, Whoosh puts the sort key where the score was
-               score=float(score) if isinstance(score, (int, float)) else 0.0,
+               score=score,
                snippet=snippet, marks=marks)
 
 

@@ -412,6 +412,20 @@ def test_sort_by_date_undated_last(ix: Path, sort: str, expected: list[str]) -> 
     assert hits == [i for i in expected if i in (B, G, C, D, F)]
 
 
+def test_scores_are_text_relevance_in_any_order(ix: Path) -> None:
+    """BM25F of the query's words, also when sorted by date; 0.0 without words
+    (the filters' own scores are no relevance)."""
+    def scores(*args: str) -> list[float]:
+        return [o["score"] for o in json.loads(ok(run(ix, "query", *args, "-f", "json")).stdout)]
+
+    by_relevance = scores("government OR Verwaltung")
+    assert by_relevance and all(s > 0 for s in by_relevance)
+    newest = scores("government OR Verwaltung", "--sort", "newest")
+    assert sorted(newest) == sorted(by_relevance)
+    assert set(scores("--source", "computer weekly")) == {0.0}
+    assert set(scores("--lang", "en", "--sort", "oldest")) == {0.0}
+
+
 def test_limit_offset_all(ix: Path) -> None:
     oldest = [B, A, E, G]
     base = ["query", "--lang", "en", "--sort", "oldest", "-f", "ids"]

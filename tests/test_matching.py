@@ -105,3 +105,21 @@ def test_snippet_marks_are_those_of_every_word_analysed(words: list[str], query:
     text = " ".join(words)
     terms = {t for w in query for t in analysis(lang).query_terms(w)}
     assert search.match_spans(text, lang, terms) == _match_spans_reference(text, lang, terms)
+
+
+@pytest.mark.parametrize("text", ["services", "digital OR portal", f'"{PHRASE}"', "NOT services"])
+@pytest.mark.parametrize("newest", [True, False])
+def test_date_order_is_that_of_whoosh_sorting(ix: Path, text: str, newest: bool) -> None:
+    """by_date orders as Whoosh's sorting collector did: dated first (newest or
+    oldest first), undated last, equal dates in index order."""
+    from whoosh import sorting
+
+    with search._searcher(ix) as (s, _):
+        q, _ = search.compile_request(s, ix, SearchRequest(text)).runnable()
+        dated = sorting.QueryFacet({0: search.published_range(None, None)}, other=1)
+        facets = [dated, sorting.FieldFacet("published", reverse=newest)]
+        whoosh = [hit.docnum for hit in s.search(q, limit=None, sortedby=facets)]
+        ours = [d for _, d in matching.by_date(s, matching.scored(s, q)[1], newest)]
+        published = [s.stored_fields(d).get("published") for d in ours]
+    assert ours == whoosh, text
+    assert None in published and published[-1] is None  # the archive has undated pages
