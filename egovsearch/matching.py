@@ -39,32 +39,43 @@ from egovsearch.analysis import CompactPositions
 Scores = dict[int, float]  # segment document number -> score
 
 
-def scored(searcher: Any, q: Any, allow: set[int] | None = None,
-           limit: int | None = None) -> tuple[int, list[tuple[float, int]]]:
-    """How many documents match `q` (and are in `allow`, global numbers, when
-    given), and the best `limit` (all when None) as (score, global number),
-    best first, ties by number."""
-    keys: list[tuple[float, int]] = []  # (-score, docnum) sorts best first
+def matches(searcher: Any, q: Any, allow: set[int] | None = None) -> list[tuple[float, int]]:
+    """(score, global number) of every document matching `q` and, when
+    given, in `allow` (global numbers); in no particular order."""
+    out: list[tuple[float, int]] = []
     for sub, offset in searcher.leaf_searchers():
         for d, score in _scores(sub, q).items():
             if allow is None or offset + d in allow:
-                keys.append((-score, offset + d))
+                out.append((score, offset + d))
+    return out
+
+
+def scored(searcher: Any, q: Any, allow: set[int] | None = None,
+           limit: int | None = None) -> tuple[int, list[tuple[float, int]]]:
+    """How many documents match (see `matches`), and the best `limit` (all
+    when None) as (score, global number), best first, ties by number."""
+    found = matches(searcher, q, allow)
+    keys = [(-score, d) for score, d in found]  # sorts best first
     best = sorted(keys) if limit is None else heapq.nsmallest(limit, keys)
-    return len(keys), [(-key, d) for key, d in best]
+    return len(found), [(-key, d) for key, d in best]
 
 
-def by_date(searcher: Any, matches: list[tuple[float, int]], newest: bool) -> list[tuple[float, int]]:
-    """`matches` (score, global number) by publication date, newest or oldest
-    first, undated articles last, ties in index order."""
+def by_date(searcher: Any, found: list[tuple[float, int]], newest: bool,
+            limit: int | None = None) -> list[tuple[float, int]]:
+    """The first `limit` (all when None) of `found` (score, global number) by
+    publication date, newest or oldest first, undated articles last, equal
+    dates in index order."""
     dates: dict[int, int] = {}  # global number -> yyyymmdd, or -1 when undated
-    wanted = sorted(d for _, d in matches)
+    wanted = sorted(d for _, d in found)
     for sub, offset in searcher.leaf_searchers():
         date_of = _column_values(sub.reader().column_reader("published", translate=False))
         lo, hi = bisect_left(wanted, offset), bisect_left(wanted, offset + sub.doc_count_all())
         for d in wanted[lo:hi]:
             dates[d] = date_of(d - offset)
     sign = -1 if newest else 1
-    return sorted(matches, key=lambda m: (dates[m[1]] < 0, sign * dates[m[1]], m[1]))
+    keys = [(dates[d] < 0, sign * dates[d], d, score) for score, d in found]
+    best = sorted(keys) if limit is None else heapq.nsmallest(limit, keys)
+    return [(score, d) for _, _, d, score in best]
 
 
 def _column_values(column: Any) -> Callable[[int], int]:

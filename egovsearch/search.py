@@ -30,7 +30,7 @@ from egovsearch.analysis import LANGUAGES, WORD_RE, analysis
 from egovsearch.archive import parse_file
 from egovsearch.compounds import Vocabulary, compounds_of
 from egovsearch.errors import EgovsearchError, QueryError
-from egovsearch.matching import FastPhrase, by_date, scored
+from egovsearch.matching import FastPhrase, by_date, matches, scored
 from egovsearch.models import Hit, SearchRequest, SearchResult
 from egovsearch.schema import date_to_int, int_to_date
 from egovsearch.store import open_index, read_meta, reading
@@ -303,8 +303,8 @@ def search(index_dir: Path, request: SearchRequest) -> SearchResult:
         if request.sort == "relevance":
             total, top = scored(s, q, allow, limit=want)
         else:
-            total, top = scored(s, q, allow)
-            top = by_date(s, top, newest=request.sort == "newest")[:want]
+            found = matches(s, q, allow)
+            total, top = len(found), by_date(s, found, newest=request.sort == "newest", limit=want)
         # Without text terms nothing is relevant: the filters' own scores mean nothing.
         hits = tuple(_hit(s, docnum, score if c.query is not None else 0.0, archive, c)
                      for score, docnum in top[request.offset:]) if want != 0 else ()

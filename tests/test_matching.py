@@ -119,7 +119,9 @@ def test_date_order_is_that_of_whoosh_sorting(ix: Path, text: str, newest: bool)
         dated = sorting.QueryFacet({0: search.published_range(None, None)}, other=1)
         facets = [dated, sorting.FieldFacet("published", reverse=newest)]
         whoosh = [hit.docnum for hit in s.search(q, limit=None, sortedby=facets)]
-        ours = [d for _, d in matching.by_date(s, matching.scored(s, q)[1], newest)]
+        found = matching.matches(s, q)
+        ours = [d for _, d in matching.by_date(s, found, newest)]
+        assert matching.by_date(s, found, newest, limit=7) == matching.by_date(s, found, newest)[:7]
         published = [s.stored_fields(d).get("published") for d in ours]
     assert ours == whoosh, text
     assert None in published and published[-1] is None  # the archive has undated pages
