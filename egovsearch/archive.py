@@ -449,7 +449,7 @@ def _split_source(value: str) -> tuple[str | None, date | None]:
     inside the publication's name survive. A last part that looks like a date
     but is impossible is dropped without a date; one that is no date at all
     belongs to the name."""
-    value = value.strip().rstrip(";").strip()
+    value = value.strip().rstrip(";,").strip()  # "Public Service, ": the date left out
     head, comma, tail = value.rpartition(",")
     if comma:
         tail = tail.strip()

@@ -389,6 +389,8 @@ def _page(source_line: str) -> bytes:
         ("Quelle/Source: Public Service, June 6, 2011", "Public Service", D(2011, 6, 6)),
         ("Quelle/Source: Public Service 06.06.2011", "Public Service", D(2011, 6, 6)),
         ("Quelle/Source: Public Service", "Public Service", None),
+        ("Quelle/Source: Public Service, ", "Public Service", None),  # the date left out
+        ("Quelle/Source: Public Service,;", "Public Service", None),
         ("Quelle/Source: Public Service, 31.02.2011", "Public Service", None),
         ("Quelle/Source: Public Service, 2011", "Public Service", None),
         ("Quelle/Source: Bund, Länder, Kommunen, 01.01.2012", "Bund, Länder, Kommunen", D(2012, 1, 1)),
