@@ -193,3 +193,18 @@ def test_each_command_alone_is_the_command_of_the_whole_app(tmp_path: Path) -> N
         whole = _python(["-c", whole_app, *args], tmp_path)
         assert (alone.returncode, alone.stdout, alone.stderr) == (whole.returncode, whole.stdout, whole.stderr)
         assert alone.stdout.startswith(f"Usage: python -m egovsearch {args[0]} ") or alone.returncode == 2
+
+
+def test_the_command_is_the_module_entry_point(tmp_path: Path) -> None:
+    """`egovsearch` and `python -m egovsearch` run the same main(), which sets
+    the garbage collector's thresholds before anything else loads."""
+    from importlib.metadata import entry_points
+
+    (script,) = [ep for ep in entry_points(group="console_scripts") if ep.name == "egovsearch"]
+    assert script.value == "egovsearch.__main__:main"
+    code = ("import gc, sys; from egovsearch.__main__ import main; sys.argv = ['egovsearch', '--help']\n"
+            "import atexit; atexit.register(lambda: print(gc.get_threshold(), file=sys.stderr))\n"
+            "main()")
+    proc = _python(["-c", code], tmp_path)
+    assert proc.returncode == 0 and "Usage:" in proc.stdout
+    assert proc.stderr.strip() == "(100000, 50, 100)"
