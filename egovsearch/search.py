@@ -312,7 +312,7 @@ def search(index_dir: Path, request: SearchRequest) -> SearchResult:
         return SearchResult(total=total, hits=hits, archive=archive, suggestion=suggestion)
 
 
-def _hit(s: Any, docnum: int, score: Any, archive: str, c: Compiled) -> Hit:
+def _hit(s: Any, docnum: int, score: float, archive: str, c: Compiled) -> Hit:
     fields = s.stored_fields(docnum)
     lang = fields.get("language", "en")
     snippet, marks = "", cast(tuple[tuple[int, int], ...], ())
