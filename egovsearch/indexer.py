@@ -240,7 +240,6 @@ def _worker(index_dir: str, root: str, items: list[tuple[str, int, int, str | No
         # _lk=False: the parent holds the write lock; this writer only writes new files.
         w = SegmentWriter(ix, _lk=False, compound=COMPOUND, codec=BlockCodec())
         w.pool = _TermPool()
-        _store_offsets(w)
         return w
 
     def add(**fields: Any) -> None:
@@ -261,13 +260,6 @@ def _worker(index_dir: str, root: str, items: list[tuple[str, int, int, str | No
         segments.append(writer._finalize_segment())
     batch.segments = segments
     return batch
-
-
-def _store_offsets(writer: Any) -> None:
-    """Write the stored-fields offsets into every segment. Whoosh writes them only
-    above 32,768 documents and otherwise rebuilds them from the lengths in a
-    Python loop at the first read of a segment: ~0.7 ms per segment a query."""
-    writer.perdocwriter._colwriters["_stored"]._child.cutoff = 0
 
 
 def _chunks(items: list[tuple[str, int, int, str | None]], n: int) -> list[list[tuple[str, int, int, str | None]]]:
@@ -442,7 +434,6 @@ def _write(archive: Path, index_dir: Path, p: Plan, jobs: int, progress: Progres
         writer = ix.writer(timeout=lock_timeout, limitmb=LIMIT_MB, compound=COMPOUND, codec=BlockCodec())
     except LockError:
         raise IndexLocked(f"the index at {index_dir} is locked by another writer") from None
-    _store_offsets(writer)
     old_files = {} if p.rebuild else (read_json(index_dir / MANIFEST) or {}).get("files", {})
     removed_hashes = {rel: old_files[rel][2] for rel in p.removed if rel in old_files}
     before = 0 if p.rebuild else ix.doc_count()

@@ -16,6 +16,7 @@ their size and reads in a quarter of the time (README, design notes). A block
 this format cannot hold is written as Whoosh's pickle; the reader tells the
 two apart by the first byte, and segments written by Whoosh's own codec keep
 being read by it (each segment names its codec in the table of contents).
+The codec also has every segment store its stored-field offsets.
 """
 
 from __future__ import annotations
@@ -172,7 +173,16 @@ class BlockMatcher(W3LeafMatcher):  # type: ignore[misc]
 
 
 class BlockCodec(W3Codec):  # type: ignore[misc]
-    """W3Codec writing and reading term postings in the block format above."""
+    """W3Codec writing and reading term postings in the block format above,
+    and writing every segment's stored-field offsets."""
+
+    def per_document_writer(self, storage: Any, segment: Any) -> Any:
+        writer = super().per_document_writer(storage, segment)
+        # Whoosh writes the offsets of stored fields only above 32,768 documents
+        # and otherwise rebuilds them from the lengths, in a Python loop, at the
+        # first read of a segment: ~0.7 ms per segment a query.
+        writer._colwriters["_stored"]._child.cutoff = 0
+        return writer
 
     def postings_writer(self, dbfile: Any, byteids: bool = False) -> Any:
         if byteids:  # term vectors (not used by this schema) stay Whoosh's
