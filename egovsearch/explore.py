@@ -23,7 +23,7 @@ from whoosh import query as wq
 from egovsearch.analysis import analysis
 from egovsearch.archive import article_id, parse_file
 from egovsearch.errors import AmbiguousId, ArticleNotFound, EgovsearchError
-from egovsearch.matching import scored
+from egovsearch.matching import best_first, matches
 from egovsearch.models import Article, IndexStats, SearchRequest, SearchResult, SourceCount, Timeline
 from egovsearch.schema import int_to_date
 from egovsearch.search import _hit, _searcher, compile_request, match_spans
@@ -182,11 +182,11 @@ def similar(index_dir: Path, ref: str, limit: int = 10) -> SearchResult:
             return SearchResult(total=0, hits=(), archive=archive)
         best = top[0][0]
         q = wq.Or([wq.Term(fname, t, boost=w / best) for w, t in top])
-        ranked = [(score, d) for score, d in scored(s, q)[1] if d != r.docnum]
+        found = [(score, d) for score, d in matches(s, q) if d != r.docnum]
         c = compile_request(s, index_dir, SearchRequest())
         c.terms[lang] = {t for _, t in top}
-        hits = tuple(_hit(s, d, score, archive, c) for score, d in ranked[:limit])
-        return SearchResult(total=len(ranked), hits=hits, archive=archive)
+        hits = tuple(_hit(s, d, score, archive, c) for score, d in best_first(found, limit))
+        return SearchResult(total=len(found), hits=hits, archive=archive)
 
 
 def export(index_dir: Path, request: SearchRequest) -> Iterator[Article]:

@@ -52,12 +52,17 @@ def matches(searcher: Any, q: Any, allow: set[int] | None = None) -> list[tuple[
 
 def scored(searcher: Any, q: Any, allow: set[int] | None = None,
            limit: int | None = None) -> tuple[int, list[tuple[float, int]]]:
-    """How many documents match (see `matches`), and the best `limit` (all
-    when None) as (score, global number), best first, ties by number."""
+    """How many documents match (see `matches`), and the best `limit` of them."""
     found = matches(searcher, q, allow)
+    return len(found), best_first(found, limit)
+
+
+def best_first(found: list[tuple[float, int]], limit: int | None = None) -> list[tuple[float, int]]:
+    """The `limit` (all when None) highest-scoring of `found` (score, global
+    number), best first, equal scores in index order."""
     keys = [(-score, d) for score, d in found]  # sorts best first
     best = sorted(keys) if limit is None else heapq.nsmallest(limit, keys)
-    return len(found), [(-key, d) for key, d in best]
+    return [(-key, d) for key, d in best]
 
 
 def by_date(searcher: Any, found: list[tuple[float, int]], newest: bool,
@@ -68,27 +73,32 @@ def by_date(searcher: Any, found: list[tuple[float, int]], newest: bool,
     dates: dict[int, int] = {}  # global number -> yyyymmdd, or -1 when undated
     wanted = sorted(d for _, d in found)
     for sub, offset in searcher.leaf_searchers():
-        date_of = _column_values(sub.reader().column_reader("published", translate=False))
+        column = sub.reader().column_reader("published", translate=False)
+        values, default = _column_array(column), column._default
         lo, hi = bisect_left(wanted, offset), bisect_left(wanted, offset + sub.doc_count_all())
         for d in wanted[lo:hi]:
-            dates[d] = date_of(d - offset)
+            local = d - offset
+            if values is None:
+                value = column[local]
+            else:
+                value = values[local] if local < len(values) else default
+            dates[d] = -1 if value == default else value
     sign = -1 if newest else 1
     keys = [(dates[d] < 0, sign * dates[d], d, score) for score, d in found]
     best = sorted(keys) if limit is None else heapq.nsmallest(limit, keys)
     return [(score, d) for _, _, d, score in best]
 
 
-def _column_values(column: Any) -> Callable[[int], int]:
-    """A segment's published column as a function of the document number,
-    -1 for no value: read at once (Whoosh reads one value per call) when it
-    is Whoosh's numeric column, else through the reader."""
-    default = column._default
-    if type(column) is NumericColumn.Reader:
-        values = array(column._typecode, column._dbfile.get(column._basepos, column._count * column._fixedlen))
-        if sys.byteorder == "little":  # Whoosh writes numeric columns big-endian
-            values.byteswap()
-        return lambda d: values[d] if d < len(values) and values[d] != default else -1
-    return lambda d: -1 if column[d] == default else column[d]
+def _column_array(column: Any) -> array[int] | None:
+    """A segment's numeric column read at once (Whoosh reads one value per
+    call, several calls deep): values of the documents up to the last one
+    that has one; None for any other kind of column reader."""
+    if type(column) is not NumericColumn.Reader:
+        return None
+    values = array(column._typecode, column._dbfile.get(column._basepos, column._count * column._fixedlen))
+    if sys.byteorder == "little":  # Whoosh writes numeric columns big-endian
+        values.byteswap()
+    return values
 
 
 def _scores(sub: Any, q: Any) -> Scores:
@@ -174,19 +184,19 @@ _BYTE_LENGTHS = tuple(byte_to_length(b) for b in range(256))
 
 def _field_lengths(sub: Any, fieldname: str, dfl: Callable[[int], Any]) -> Callable[[int], Any]:
     """`dfl` (a document's length in the field, as BM25F uses it) from the
-    segment's length column read once. Whoosh reads one byte per call, five
-    calls deep: 4 µs a posting, half the time of a frequent word's query."""
+    segment's length column read once: Whoosh's own lookup costs 4 µs a
+    posting, half the time of a frequent word's query."""
     try:
         column = sub.reader()._perdoc._cached_reader(f"_{fieldname}_len", LENGTHS_COLUMN)
     except AttributeError:
         return dfl
-    if type(column) is not NumericColumn.Reader or column._typecode != "B":
+    codes = _column_array(column)
+    if codes is None or column._typecode != "B":
         return dfl
-    raw = column._dbfile.get(column._basepos, column._count)
-    lengths = _BYTE_LENGTHS
+    lengths, n = _BYTE_LENGTHS, len(codes)
 
     def length(d: int) -> Any:
-        code = raw[d] if d < len(raw) else 0
+        code = codes[d] if d < n else 0
         return lengths[code] if code else dfl(d)  # Whoosh's own answer for an empty field
 
     return length
