@@ -101,11 +101,12 @@ def _raised_in_whoosh(e: BaseException) -> bool:
 
 
 @contextmanager
-def reading(index_dir: Path) -> Iterator[None]:
+def reading(index_dir: Path, damage: tuple[type[BaseException], ...] = _DAMAGE) -> Iterator[None]:
     """Turn any failure while reading the index into IndexDamaged.
 
     Whoosh reports broken files with many exception types, some of them a bare
-    Exception ("Block tag error"): anything raised inside Whoosh counts.
+    Exception ("Block tag error"): anything raised inside Whoosh counts, and
+    the `damage` types wherever they are raised.
     """
     from egovsearch import _whoosh  # noqa: F401  (trims Whoosh start-up)
     # isort: split
@@ -115,7 +116,7 @@ def reading(index_dir: Path) -> Iterator[None]:
         yield
     except EgovsearchError:
         raise
-    except (*_DAMAGE, WhooshIndexError) as e:
+    except (*damage, WhooshIndexError) as e:
         raise IndexDamaged(str(index_dir), type(e).__name__) from e
     except Exception as e:
         if not _raised_in_whoosh(e):
@@ -139,19 +140,11 @@ def open_index(index_dir: Path, *, check_version: bool = True, check_segments: b
     meta = read_meta(index_dir)
     if check_version and meta.schema is not None and meta.schema != SCHEMA_VERSION:
         raise IndexDamaged(str(index_dir), "built by another version of egovsearch")
-    from whoosh.index import IndexError as WhooshIndexError
-
-    try:
+    with reading(index_dir, _DAMAGE_ON_OPEN):
         ix = open_dir(str(index_dir), indexname=INDEX_NAME)
         if check_segments:
             ix.doc_count()  # reads every segment's header
-        return ix
-    except (*_DAMAGE_ON_OPEN, WhooshIndexError) as e:
-        raise IndexDamaged(str(index_dir), type(e).__name__) from e
-    except Exception as e:  # e.g. FileFormatError for a garbled terms file
-        if not _raised_in_whoosh(e):
-            raise
-        raise IndexDamaged(str(index_dir), type(e).__name__) from e
+    return ix
 
 
 def index_bytes(index_dir: Path) -> int:
