@@ -10,9 +10,10 @@ Double Metaphone (~1.5 ms) for filters this project does not use, and
 ``whoosh.filedb.filetables`` takes MD5 (for its hash tables) from ``hashlib``,
 which loads OpenSSL (~3 ms): CPython's built-in ``_md5`` gives the same digests.
 The Levenshtein automata (for Whoosh's spelling correction; ours is
-``search._suggest``) and Whoosh's highlighter load when first used (~1 ms). While those Whoosh modules load, light stand-ins
-sit in ``sys.modules``; they are removed at once, so any later import gets the
-real module. Every project module that uses Whoosh imports this one first.
+``search._suggest``) and Whoosh's highlighter load when first used (~1 ms).
+While those Whoosh modules load, light stand-ins sit in ``sys.modules``; they
+are removed at once, so any later import gets the real module. Every project
+module that uses Whoosh imports this one first.
 
 ``snowball_stemmer`` loads one language's Snowball stemmer without the
 package's ``__init__``, which imports all fifteen (~1.5 ms of every query).

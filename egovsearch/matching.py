@@ -21,7 +21,7 @@ import sys
 from array import array
 from bisect import bisect_left
 from collections.abc import Callable, Iterable
-from typing import Any
+from typing import Any, cast
 
 from egovsearch import _whoosh  # noqa: F401  (first: trims Whoosh start-up)
 
@@ -158,14 +158,20 @@ def _whoosh_scores(m: Any) -> Scores:
     return out
 
 
-def _term(sub: Any, q: Any) -> Scores:
-    reader = sub.reader()
-    field = sub.schema[q.fieldname] if q.fieldname in sub.schema else None
+def _indexed(sub: Any, fieldname: str, text: str) -> bytes | None:
+    """The term's bytes when the segment holds it (as Whoosh's Term checks)."""
+    if fieldname not in sub.schema:
+        return None
     try:
-        text = field.to_bytes(q.text) if field is not None else None
+        tbytes = sub.schema[fieldname].to_bytes(text)
     except ValueError:
-        return {}
-    if text is None or (q.fieldname, text) not in reader:
+        return None
+    return tbytes if (fieldname, tbytes) in sub.reader() else None  # type: ignore[no-any-return]
+
+
+def _term(sub: Any, q: Any) -> Scores:
+    text = _indexed(sub, q.fieldname, q.text)
+    if text is None:
         return {}
     m = sub.postings(q.fieldname, text)
     scorer = _scorer(m)
@@ -215,16 +221,13 @@ class FastPhrase(wq.Phrase):
 
     def matcher(self, searcher: Any, context: Any = None) -> Any:
         fname = self.fieldname
-        if fname not in searcher.schema or len(self.words) < 2:
+        if len(self.words) < 2:
             return super().matcher(searcher, context)
-        field = searcher.schema[fname]
-        reader = searcher.reader()
-        try:
-            words = [field.to_bytes(w) for w in self.words]
-        except ValueError:
+        found = [_indexed(searcher, fname, w) for w in self.words]
+        if None in found:
             return NullMatcher()
-        if any((fname, w) not in reader for w in words):
-            return NullMatcher()
+        words = cast(list[bytes], found)
+        field, reader = searcher.schema[fname], searcher.reader()
         weighting = context.weighting if context is not None else searcher.weighting
         ms = [searcher.postings(fname, w, weighting=weighting) for w in words]
         if not (isinstance(field.format, CompactPositions)
