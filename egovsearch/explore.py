@@ -24,7 +24,8 @@ from egovsearch.analysis import analysis
 from egovsearch.archive import article_id, parse_file
 from egovsearch.errors import AmbiguousId, ArticleNotFound, EgovsearchError
 from egovsearch.matching import best_first, matches
-from egovsearch.models import Article, IndexStats, SearchRequest, SearchResult, SourceCount, Timeline
+from egovsearch.models import Article, SearchRequest, SearchResult
+from egovsearch.reports import IndexStats, SourceCount, Timeline
 from egovsearch.schema import int_to_date
 from egovsearch.search import _hit, _searcher, compile_request, match_spans
 from egovsearch.store import index_bytes, open_index, read_meta, reading

@@ -45,7 +45,7 @@ from egovsearch.errors import (
     IndexNotWritable,
     NotAnArticle,
 )
-from egovsearch.models import IndexReport, Skipped
+from egovsearch.reports import IndexReport, Skipped
 from egovsearch.store import (
     INDEX_NAME,
     MANIFEST,

@@ -19,11 +19,13 @@ import shutil
 from collections.abc import Callable, Iterable, Sequence
 from typing import TYPE_CHECKING, Any, TextIO
 
-from egovsearch.models import HIT_FIELDS, Article, IndexReport, IndexStats, SearchResult, SourceCount, Timeline
+from egovsearch.models import HIT_FIELDS, Article, SearchResult
 
 if TYPE_CHECKING:  # pragma: no cover - typing only, Rich loads lazily at run time
     from rich.console import Console
     from rich.text import Text
+
+    from egovsearch.reports import IndexReport, IndexStats, SourceCount, Timeline
 
 HIT_FORMATS = ("table", "tsv", "json", "jsonl", "csv", "paths", "ids")
 

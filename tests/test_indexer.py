@@ -38,7 +38,7 @@ from egovsearch import explore, indexer
 from egovsearch.cli import app
 from egovsearch.errors import IndexLocked
 from egovsearch.indexer import update_index
-from egovsearch.models import IndexReport, IndexStats, Skipped
+from egovsearch.reports import IndexReport, IndexStats, Skipped
 from egovsearch.store import generation
 
 SEED_ID = "f495089e68bd2b44"

@@ -23,17 +23,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from egovsearch import output
-from egovsearch.models import (
-    HIT_FIELDS,
-    Article,
-    Hit,
-    IndexReport,
-    IndexStats,
-    SearchResult,
-    Skipped,
-    SourceCount,
-    Timeline,
-)
+from egovsearch.models import HIT_FIELDS, Article, Hit, SearchResult
+from egovsearch.reports import IndexReport, IndexStats, Skipped, SourceCount, Timeline
 
 HOSTILE_TITLE = "Evil [bold]x[/bold] \x1b[31mred\x1b[0m [link=http://e]click\x1b]8;;http://e\x1b\\here"
 HOSTILE_SNIPPET = "Snippet [bold]x[/bold] \x1b[31mVerwaltung\x1b[0m \x1b]8;;http://e\x1b\\link\x1b]8;;\x1b\\ end"

@@ -26,7 +26,7 @@ from indexing_support import PAGES, SEED_NAME, answers, make_archive, page, path
 import egovsearch.archive
 from egovsearch import explore
 from egovsearch.indexer import update_index
-from egovsearch.models import Skipped
+from egovsearch.reports import Skipped
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # the benchmarks package, as in test_corpus.py
 from benchmarks.corpus import generate

@@ -1,0 +1,82 @@
+"""Frozen records about the index: what an index run did, what the index holds.
+Their fields are the JSON/CSV contract (see ``models``, which holds the
+article and search records a query needs; these stay off its start-up).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from egovsearch.models import iso
+
+
+@dataclass(frozen=True, slots=True)
+class Skipped:
+    """A file that was not indexed, and why."""
+
+    path: str
+    reason: str
+
+
+@dataclass(frozen=True, slots=True)
+class IndexReport:
+    """What one `egovsearch index` run did."""
+
+    added: int
+    updated: int
+    renamed: int
+    removed: int
+    unchanged: int
+    skipped: tuple[Skipped, ...]
+    seconds: float
+    rebuilt: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class IndexStats:
+    """What `egovsearch stats` reports. Field names are the JSON keys."""
+
+    articles: int
+    languages: dict[str, int]
+    sources: int
+    published_min: date | None
+    published_max: date | None
+    index_bytes: int
+    built_at: str | None  # ISO 8601 timestamp (UTC) of the last commit
+    archive: str | None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "articles": self.articles,
+            "languages": dict(self.languages),
+            "sources": self.sources,
+            "published_min": iso(self.published_min),
+            "published_max": iso(self.published_max),
+            "index_bytes": self.index_bytes,
+            "built_at": self.built_at,
+            "archive": self.archive,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class SourceCount:
+    """One publication in `egovsearch sources`."""
+
+    source: str
+    count: int
+    first: date | None
+    last: date | None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"source": self.source, "count": self.count, "first": iso(self.first), "last": iso(self.last)}
+
+
+@dataclass(frozen=True, slots=True)
+class Timeline:
+    """Matching articles per period ("YYYY" or "YYYY-MM"); undated ones apart."""
+
+    periods: tuple[tuple[str, int], ...]
+    undated: int
+    total: int
