@@ -116,6 +116,10 @@ def _scores(sub: Any, q: Any) -> Scores:
         return _boosted(best, q.boost)
     if kind is wq.And and any(type(c) is not wq.Not for c in q.subqueries):
         return _boosted(_intersection(sub, q.subqueries), q.boost)
+    if kind is FastPhrase:
+        found = q.found(sub)
+        if found is not None:
+            return dict(zip(found[0], found[1], strict=True))
     return _whoosh_scores(q.matcher(sub))
 
 
@@ -220,19 +224,29 @@ class FastPhrase(wq.Phrase):
     """
 
     def matcher(self, searcher: Any, context: Any = None) -> Any:
+        found = self.found(searcher, context)
+        if found is None:
+            return super().matcher(searcher, context)
+        ids, scores, positions = found
+        return _SpanListMatcher(ids, scores, positions, self.slop) if ids else NullMatcher()
+
+    def found(self, searcher: Any, context: Any = None
+              ) -> tuple[list[int], list[float], list[list[list[int]]]] | None:
+        """The matching documents of one segment, their scores and each one's
+        word positions; None when only Whoosh's own way can tell."""
         fname = self.fieldname
         if len(self.words) < 2:
-            return super().matcher(searcher, context)
-        found = [_indexed(searcher, fname, w) for w in self.words]
-        if None in found:
-            return NullMatcher()
-        words = cast(list[bytes], found)
+            return None
+        indexed = [_indexed(searcher, fname, w) for w in self.words]
+        if None in indexed:
+            return [], [], []
+        words = cast(list[bytes], indexed)
         field, reader = searcher.schema[fname], searcher.reader()
         weighting = context.weighting if context is not None else searcher.weighting
         ms = [searcher.postings(fname, w, weighting=weighting) for w in words]
         if not (isinstance(field.format, CompactPositions)
                 and all(_readable(m) for m in ms)):
-            return super().matcher(searcher, context)
+            return None
         # Rarest word first: its documents are the candidates the others are read for.
         order = sorted(set(words), key=lambda w: reader.doc_frequency(fname, w))
         postings: dict[bytes, dict[int, tuple[float, bytes]]] = {}
@@ -241,32 +255,44 @@ class FastPhrase(wq.Phrase):
             postings[w] = _read_postings(ms[words.index(w)], candidates)
             candidates = sorted(postings[w]) if candidates is None else [d for d in candidates if d in postings[w]]
             if not candidates:
-                return NullMatcher()
+                return [], [], []
         decode, slop = field.format.decode_positions, self.slop
         lists = [postings[w] for w in words]
         scorers = [_scorer(m) for m in ms]
         dfl = _field_lengths(searcher, fname, scorers[0].dfl)  # one field: one length for every word
-        ids, scores, spans = [], [], []
+        ids, scores, positions = [], [], []
         for d in candidates or ():
-            # Chains of positions, each word 1..slop after the previous one
-            # (Whoosh's SpanNear2, ordered, mindist 1), as (start, end).
-            chains = {(p, p) for p in decode(lists[0][d][1])}
-            for posting in lists[1:]:
-                after = decode(posting[d][1])
-                if slop == 1:
-                    ends = {e + 1: s for s, e in chains}
-                    chains = {(ends[p], p) for p in after if p in ends}
-                else:
-                    chains = {(s, p) for s, e in chains for p in after if 1 <= p - e <= slop}
-                if not chains:
-                    break
-            if chains:
+            decoded = [decode(posting[d][1]) for posting in lists]
+            if _adjacent(decoded) if slop == 1 else _chains(decoded, slop):
                 ids.append(d)
                 length = dfl(d)
                 parts = [sc._score(posting[d][0], length) for sc, posting in zip(scorers, lists, strict=True)]
                 scores.append((parts[0] + parts[1] if len(parts) == 2 else _tree_sum(parts)) * self.boost)
-                spans.append(chains)
-        return _SpanListMatcher(ids, scores, spans) if ids else NullMatcher()
+                positions.append(decoded)
+        return ids, scores, positions
+
+
+def _adjacent(decoded: list[list[int]]) -> bool:
+    """Whether the words (their positions, in phrase order) stand side by side
+    somewhere: _chains with slop 1, without building the chains."""
+    starts = set(decoded[0])
+    for k, after in enumerate(decoded[1:], 1):
+        starts.intersection_update([p - k for p in after])
+        if not starts:
+            return False
+    return True
+
+
+def _chains(decoded: list[list[int]], slop: int) -> set[tuple[int, int]]:
+    """(start, end) of each chain of the words' positions (in phrase order),
+    each word 1..slop after the previous one: Whoosh's SpanNear2, ordered,
+    mindist 1."""
+    chains = {(p, p) for p in decoded[0]}
+    for after in decoded[1:]:
+        chains = {(s, p) for s, e in chains for p in after if 1 <= p - e <= slop}
+        if not chains:
+            break
+    return chains
 
 
 def _readable(m: Any) -> bool:
@@ -340,15 +366,16 @@ def _tree_sum(parts: list[float]) -> float:
 
 
 class _SpanListMatcher(ListMatcher):  # type: ignore[misc]
-    """Precomputed matches with their spans (for SpanFirst around a phrase)."""
+    """A phrase's precomputed matches; their spans (for SpanFirst around the
+    phrase) worked out only when asked for."""
 
-    def __init__(self, ids: list[int], scores: list[float], spans: list[set[tuple[int, int]]],
-                 position: int = 0) -> None:
+    def __init__(self, ids: list[int], scores: list[float], positions: list[list[list[int]]],
+                 slop: int, position: int = 0) -> None:
         super().__init__(ids, weights=scores, position=position)
-        self._spanlist = spans
+        self._positions, self._slop = positions, slop
 
     def copy(self) -> _SpanListMatcher:
-        return _SpanListMatcher(self._ids, self._weights, self._spanlist, self._i)
+        return _SpanListMatcher(self._ids, self._weights, self._positions, self._slop, self._i)
 
     def spans(self) -> list[Any]:
-        return [Span(s, e) for s, e in sorted(self._spanlist[self._i])]
+        return [Span(s, e) for s, e in sorted(_chains(self._positions[self._i], self._slop))]
