@@ -10,7 +10,9 @@ Double Metaphone (~1.5 ms) for filters this project does not use, and
 ``whoosh.filedb.filetables`` takes MD5 (for its hash tables) from ``hashlib``,
 which loads OpenSSL (~3 ms): CPython's built-in ``_md5`` gives the same digests.
 The Levenshtein automata (for Whoosh's spelling correction; ours is
-``search._suggest``) and Whoosh's highlighter load when first used (~1 ms).
+``search._suggest``), Whoosh's highlighter, and ``random`` and ``tempfile``
+(for naming new segments and temporary files: writing only) load when first
+used; ``html`` (for the highlighter's ``escape``) too (~3 ms together).
 While those Whoosh modules load, light stand-ins sit in ``sys.modules``; they
 are removed at once, so any later import gets the real module. Every project
 module that uses Whoosh imports this one first.
@@ -53,6 +55,12 @@ def _double_metaphone(word: str) -> object:  # DoubleMetaphoneFilter; never ours
     return double_metaphone(word)
 
 
+def _html_escape(s: str, quote: bool = True) -> str:  # Whoosh's highlighter, never a query
+    from html import escape
+
+    return escape(s, quote)
+
+
 def _lazy_module(name: str) -> types.ModuleType:
     """A stand-in for a module Whoosh imports whole (``from whoosh import
     highlight``): the real module loads at the first use of an attribute."""
@@ -78,7 +86,11 @@ def _preload() -> None:
         "whoosh.lang.dmetaphone": types.ModuleType("whoosh.lang.dmetaphone"),
         "whoosh.automata.lev": _lazy_module("whoosh.automata.lev"),
         "whoosh.highlight": _lazy_module("whoosh.highlight"),
+        "random": _lazy_module("random"),
+        "tempfile": _lazy_module("tempfile"),
+        "html": types.ModuleType("html"),
     }
+    stubs["html"].escape = _html_escape  # type: ignore[attr-defined]
     stubs["whoosh.lang.morph_en"].variations = _variations  # type: ignore[attr-defined]
     stubs["whoosh.lang.porter"].stem = _porter_stem  # type: ignore[attr-defined]
     stubs["whoosh.lang.dmetaphone"].double_metaphone = _double_metaphone  # type: ignore[attr-defined]

@@ -12,7 +12,6 @@ noise may be missing; only article paragraphs end up in ``Article.body``.
 from __future__ import annotations
 
 import codecs
-import html
 import os
 import re
 import stat
@@ -331,6 +330,8 @@ def clean_text(text: str) -> str:
         text = re.sub(_BLOCK_TAG, " ", text)
         text = re.sub(_TAG, "", text)
     if "&" in text:
+        import html  # (its table of 2,200 entities loads only for pages that need it)
+
         # Tags first, entities second: "&lt;b&gt;" is text meant to be seen.
         text = html.unescape(text)
     if "Ã" in text or "Â" in text or "â" in text or "Å" in text:

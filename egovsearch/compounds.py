@@ -29,7 +29,6 @@ Standard library only.
 from __future__ import annotations
 
 import os
-import tempfile
 from collections import Counter
 from collections.abc import Iterable, Mapping
 from pathlib import Path
@@ -119,6 +118,8 @@ class Vocabulary:
 
     def save(self, path: Path) -> None:
         """Write atomically: a temp file in the same directory, then os.replace."""
+        import tempfile  # (writing only: not on a query's start-up)
+
         path = Path(path)
         fd, tmp = tempfile.mkstemp(prefix=".vocab-", dir=path.parent)
         try:
