@@ -30,6 +30,8 @@ import types
 from collections.abc import Callable
 from typing import Any
 
+from egovsearch._standins import lazy_module, standing_in
+
 
 def _urlretrieve(*args: Any, **kwargs: Any) -> Any:  # never called by Whoosh
     from urllib.request import urlretrieve
@@ -61,20 +63,6 @@ def _html_escape(s: str, quote: bool = True) -> str:  # Whoosh's highlighter, ne
     return escape(s, quote)
 
 
-def _lazy_module(name: str) -> types.ModuleType:
-    """A stand-in for a module Whoosh imports whole (``from whoosh import
-    highlight``): the real module loads at the first use of an attribute."""
-    stub = types.ModuleType(name)
-
-    def __getattr__(attr: str) -> Any:
-        if sys.modules.get(name) is stub:
-            del sys.modules[name]
-        return getattr(importlib.import_module(name), attr)
-
-    stub.__getattr__ = __getattr__  # type: ignore[method-assign]
-    return stub
-
-
 def _preload() -> None:
     if "whoosh.reading" in sys.modules:
         return
@@ -84,10 +72,10 @@ def _preload() -> None:
         "whoosh.lang.morph_en": types.ModuleType("whoosh.lang.morph_en"),
         "whoosh.lang.porter": types.ModuleType("whoosh.lang.porter"),
         "whoosh.lang.dmetaphone": types.ModuleType("whoosh.lang.dmetaphone"),
-        "whoosh.automata.lev": _lazy_module("whoosh.automata.lev"),
-        "whoosh.highlight": _lazy_module("whoosh.highlight"),
-        "random": _lazy_module("random"),
-        "tempfile": _lazy_module("tempfile"),
+        "whoosh.automata.lev": lazy_module("whoosh.automata.lev"),
+        "whoosh.highlight": lazy_module("whoosh.highlight"),
+        "random": lazy_module("random"),
+        "tempfile": lazy_module("tempfile"),
         "html": types.ModuleType("html"),
     }
     stubs["html"].escape = _html_escape  # type: ignore[attr-defined]
@@ -105,20 +93,13 @@ def _preload() -> None:
         stubs["hashlib"].sha1 = sha1  # type: ignore[attr-defined]
     stubs["urllib.request"].urlretrieve = _urlretrieve  # type: ignore[attr-defined]
     stubs["cached_property"].cached_property = functools.cached_property  # type: ignore[attr-defined]
-    added = [name for name in stubs if name not in sys.modules]
-    for name in added:
-        sys.modules[name] = stubs[name]
-    try:
+    with standing_in(stubs):
         import whoosh.codec.whoosh3  # noqa: F401
         import whoosh.compat  # noqa: F401
         import whoosh.filedb.filetables  # noqa: F401
         import whoosh.query  # noqa: F401
         import whoosh.reading  # noqa: F401
         import whoosh.searching  # noqa: F401
-    finally:
-        for name in added:
-            if sys.modules.get(name) is stubs[name]:
-                del sys.modules[name]
 
 
 _preload()

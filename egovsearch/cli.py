@@ -16,8 +16,13 @@ from enum import Enum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, TextIO
 
-import typer
-from typer.core import TyperGroup
+from egovsearch._standins import lazy_module, standing_in
+
+# Typer imports subprocess (and with it signal and selectors, ~3 ms of every
+# run) for launch() and installing shell completion; it loads when they run.
+with standing_in({"subprocess": lazy_module("subprocess")}):
+    import typer
+    from typer.core import TyperGroup
 
 from egovsearch.errors import EgovsearchError, ExitCode
 

@@ -86,3 +86,16 @@ def test_whoosh_hash_tables_use_md5_without_loading_hashlib(tmp_path: object) ->
     )
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert proc.stdout.splitlines() == ["1 False", "True", "e3b0c442"]
+
+
+def test_typer_gets_subprocess_when_it_uses_it() -> None:
+    """cli.py keeps subprocess off start-up; Typer's launch() and completion
+    still reach the real module through the stand-in."""
+    code = (
+        "import sys, egovsearch.cli\n"
+        "print('subprocess' in sys.modules)\n"
+        "import typer.main, typer._completion_shared as shared\n"
+        "print(typer.main.subprocess.run is shared.subprocess.run is __import__('subprocess').run)\n"
+    )
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert proc.stdout.splitlines() == ["False", "True"]
