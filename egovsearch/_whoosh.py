@@ -10,9 +10,10 @@ Double Metaphone (~1.5 ms) for filters this project does not use, and
 ``whoosh.filedb.filetables`` takes MD5 (for its hash tables) from ``hashlib``,
 which loads OpenSSL (~3 ms): CPython's built-in ``_md5`` gives the same digests.
 The Levenshtein automata (for Whoosh's spelling correction; ours is
-``search._suggest``), Whoosh's highlighter, and ``random`` and ``tempfile``
-(for naming new segments and temporary files: writing only) load when first
-used; ``html`` (for the highlighter's ``escape``) too (~3 ms together).
+``search._suggest``), Whoosh's highlighter, ``random`` and ``tempfile``
+(for naming new segments and temporary files: writing only), ``calendar``
+(date fields) and ``queue`` (the multiprocessing writer) load when first
+used; ``html`` (for the highlighter's ``escape``) too (~4 ms together).
 While those Whoosh modules load, light stand-ins sit in ``sys.modules``; they
 are removed at once, so any later import gets the real module. Every project
 module that uses Whoosh imports this one first.
@@ -76,6 +77,8 @@ def _preload() -> None:
         "whoosh.highlight": lazy_module("whoosh.highlight"),
         "random": lazy_module("random"),
         "tempfile": lazy_module("tempfile"),
+        "calendar": lazy_module("calendar"),
+        "queue": lazy_module("queue"),
         "html": types.ModuleType("html"),
     }
     stubs["html"].escape = _html_escape  # type: ignore[attr-defined]

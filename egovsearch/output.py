@@ -10,7 +10,6 @@ objects, never markup strings. stdout gets data; summaries go to ``err``.
 from __future__ import annotations
 
 import contextlib
-import csv
 import io
 import json
 import os
@@ -93,6 +92,8 @@ class _Csv:
     characters of its own line terminator, so a row holding a bare \r is fully quoted."""
 
     def __init__(self, out: TextIO) -> None:
+        import csv  # (only for csv output)
+
         self._plain = csv.writer(out, lineterminator="\n")
         self._quoted = csv.writer(out, lineterminator="\n", quoting=csv.QUOTE_ALL)
 

@@ -15,7 +15,7 @@ def test_search_modules_load_whoosh_without_its_unneeded_imports() -> None:
         "import sys, egovsearch.search, egovsearch.explore, egovsearch.indexer, egovsearch.schema\n"
         "print(sorted(m for m in ('urllib.request', 'asyncio', 'cached_property', "
         "'whoosh.lang.morph_en', 'whoosh.lang.porter', 'whoosh.lang.dmetaphone', 'whoosh.automata.lev', "
-        "'whoosh.highlight', 'random', 'tempfile', 'html') if m in sys.modules))\n"
+        "'whoosh.highlight', 'random', 'tempfile', 'html', 'calendar', 'queue') if m in sys.modules))\n"
         "from whoosh.query.terms import variations\n"
         "print(sorted(variations('run'))[:2])\n"  # the tables still load on first use
         "from whoosh.analysis import StemmingAnalyzer, DoubleMetaphoneFilter, RegexTokenizer\n"
@@ -27,10 +27,13 @@ def test_search_modules_load_whoosh_without_its_unneeded_imports() -> None:
         "import whoosh.util, whoosh.compat, whoosh.filedb.filestore as fs\n"
         "print(len(whoosh.util.random_name(12)), fs.tempfile.gettempdir() == __import__('tempfile').gettempdir())\n"
         "print(whoosh.compat.htmlescape('<a href=\"x\">'), 'html' in sys.modules)\n"
+        "import whoosh.util.times as times\n"
+        "print(times.calendar.monthrange(2024, 2), whoosh.compat.queue.Queue().empty())\n"
     )
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert proc.stdout.splitlines() == ["[]", "['ran', 'run']", "['walk', 'servic']", "['SM0', 'XMT']",
-                                        "True", "Highlighter", "12 True", "&lt;a href=&quot;x&quot;&gt; True"]
+                                        "True", "Highlighter", "12 True", "&lt;a href=&quot;x&quot;&gt; True",
+                                        "(3, 29) True"]
 
 
 def test_indexing_and_opening_load_whoosh_without_its_unneeded_imports(tmp_path: object) -> None:
