@@ -1,4 +1,4 @@
-"""Import Whoosh without three start-up costs it does not need (about 50 ms a run).
+"""Import Whoosh without the start-up costs it does not need (about 55 ms a run).
 
 ``whoosh.compat`` imports ``urllib.request`` (http.client, email: ~25 ms) for
 a ``urlretrieve`` nothing in Whoosh calls; ``whoosh.reading`` imports the
@@ -13,9 +13,10 @@ The Levenshtein automata (for Whoosh's spelling correction; ours is
 ``search._suggest``), Whoosh's highlighter, ``random`` and ``tempfile``
 (for naming new segments and temporary files: writing only), ``calendar``
 (date fields) and ``queue`` (the multiprocessing writer) load when first
-used; ``html`` (for the highlighter's ``escape``) too (~4 ms together).
-While those Whoosh modules load, light stand-ins sit in ``sys.modules``; they
-are removed at once, so any later import gets the real module. Every project
+used; ``html`` (for the highlighter's ``escape``) too (~3 ms together).
+While those Whoosh modules load, light stand-ins sit in ``sys.modules``
+(``_standins``); they are removed at once, so any later import gets the real
+module. Every project
 module that uses Whoosh imports this one first.
 
 ``snowball_stemmer`` loads one language's Snowball stemmer without the
