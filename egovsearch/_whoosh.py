@@ -16,8 +16,7 @@ The Levenshtein automata (for Whoosh's spelling correction; ours is
 used; ``html`` (for the highlighter's ``escape``) too (~3 ms together).
 While those Whoosh modules load, light stand-ins sit in ``sys.modules``
 (``_standins``); they are removed at once, so any later import gets the real
-module. Every project
-module that uses Whoosh imports this one first.
+module. Every project module that uses Whoosh imports this one first.
 
 ``snowball_stemmer`` loads one language's Snowball stemmer without the
 package's ``__init__``, which imports all fifteen (~1.5 ms of every query).
