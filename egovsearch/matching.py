@@ -291,7 +291,11 @@ def _chains(decoded: list[list[int]], slop: int) -> set[tuple[int, int]]:
     mindist 1."""
     chains = {(p, p) for p in decoded[0]}
     for after in decoded[1:]:
-        chains = {(s, p) for s, e in chains for p in after if 1 <= p - e <= slop}
+        if slop == 1:  # each chain has its own end: a lookup, not a scan of every pair
+            ends = {e + 1: s for s, e in chains}
+            chains = {(ends[p], p) for p in after if p in ends}
+        else:
+            chains = {(s, p) for s, e in chains for p in after if 1 <= p - e <= slop}
         if not chains:
             break
     return chains
