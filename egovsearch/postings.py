@@ -156,14 +156,15 @@ class BlockMatcher(W3LeafMatcher):  # type: ignore[misc]
         data = self._postfile.get(self._dataoffset, self._nextoffset - self._dataoffset)
         if self._compression:
             data = zlib.decompress(data)
-        if data[:1] == MAGIC:
-            fixed = self._fixedsize
-            try:
+        fixed = self._fixedsize
+        try:
+            if data[:1] == MAGIC:
                 self._data = decode_block(data, self._blocklength, joined=fixed is not None and fixed > 0)
-            except (IndexError, ValueError, TypeError) as e:  # a damaged file: one kind of error for the store
-                raise ValueError(f"damaged posting block: {e}") from None
-        else:
-            self._data = loads(data)
+            else:
+                self._data = loads(data)
+        except Exception as e:  # noqa: BLE001  bytes that do not decode, in either format, are a damaged file:
+            # one kind of error for the store (unpickling garbage alone raises some ten kinds)
+            raise ValueError(f"damaged posting block: {type(e).__name__}: {e}") from None
 
     def _read_ids(self) -> None:
         if self._data is None:

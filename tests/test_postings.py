@@ -16,6 +16,7 @@ from whoosh.codec.whoosh3 import W3Codec
 
 from benchmarks.corpus import PHRASE, generate
 from egovsearch import postings
+from egovsearch.errors import IndexDamaged
 from egovsearch.indexer import update_index
 from egovsearch.models import SearchRequest
 from egovsearch.search import search
@@ -54,11 +55,11 @@ def test_values_for_only_some_postings_are_left_to_whoosh() -> None:
 
 
 @given(st.binary(max_size=200), st.integers(1, 130))
-def test_damaged_block_is_a_value_error(data: bytes, count: int) -> None:
+def test_damaged_block_is_a_decoding_error(data: bytes, count: int) -> None:
     try:
         postings.decode_block(postings.MAGIC + data, count)
     except (ValueError, IndexError, TypeError):
-        pass  # BlockMatcher turns all three into ValueError, which the store reports as damage
+        pass  # (BlockMatcher turns any error into ValueError, which the store reports as damage)
 
 
 def test_decoding_is_exact_about_sizes() -> None:
@@ -118,6 +119,23 @@ def test_same_postings_and_answers_as_whoosh_codec(archive: Path, tmp_path: Path
         assert [(h.id, h.score) for h in a.hits] == [(h.id, h.score) for h in b.hits], q
         assert a.total > 0, q
     assert sum(f.stat().st_size for f in ours.glob("*.pst")) < sum(f.stat().st_size for f in whoosh.glob("*.pst"))
+
+
+def test_a_block_that_does_not_decode_is_damage(archive: Path, tmp_path: Path,
+                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    """In either format and with any error (unpickling garbage raises OverflowError,
+    MemoryError, TypeError...): `Error: ... damaged`, not a traceback."""
+    index = _build(archive, tmp_path / "index", postings.BlockCodec, monkeypatch)
+
+    def garbage(*args: object, **kwargs: object) -> object:
+        raise OverflowError("garbage")
+
+    for name in ("decode_block", "loads"):
+        with monkeypatch.context() as m:
+            m.setattr(postings, name, garbage)
+            m.setattr(postings, "MAGIC", postings.MAGIC if name == "decode_block" else b"Z")  # Z: read as pickles
+            with pytest.raises(IndexDamaged):
+                search(index, SearchRequest("shared"))
 
 
 def test_segments_of_both_codecs_in_one_index(archive: Path, tmp_path: Path,
