@@ -121,13 +121,11 @@ def snowball_stemmer(lang: str) -> Callable[[str], str]:
 
     stub = types.ModuleType(package)
     stub.__path__ = [f"{whoosh.lang.__path__[0]}/snowball"]
-    sys.modules[package] = stub
     try:
-        stemmer = getattr(importlib.import_module(f"{package}.{module}"), cls)()
+        with standing_in({package: stub}):
+            stemmer = getattr(importlib.import_module(f"{package}.{module}"), cls)()
     finally:
         # The real package (and its `classes` table) loads on any later import.
-        if sys.modules.get(package) is stub:
-            del sys.modules[package]
         if getattr(whoosh.lang, "snowball", None) is stub:
             del whoosh.lang.snowball
     return stemmer.stem  # type: ignore[no-any-return]
