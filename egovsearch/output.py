@@ -254,11 +254,6 @@ def _hit_table(console: Console, query: str | None, result: SearchResult, first_
     console.print(table)
 
 
-def write_count(n: int, out: TextIO) -> None:
-    """The number of matching articles, alone on a line."""
-    out.write(f"{n}\n")
-
-
 # --- articles -------------------------------------------------------------------------
 
 

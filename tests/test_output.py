@@ -257,13 +257,6 @@ def test_table_of_several_results_and_empty_results() -> None:
     assert hits("table", [("a", EMPTY)]) == ("", 0)
 
 
-def test_count() -> None:
-    buf = io.StringIO()
-    output.write_count(0, buf)
-    output.write_count(42, buf)
-    assert buf.getvalue() == "0\n42\n"
-
-
 # --- articles --------------------------------------------------------------------------
 
 ARTICLE = Article("f495089e68bd2b44", "000_f495089e68bd2b44.txt", "Resistance [bold]to[/bold] shared services",
