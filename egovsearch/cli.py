@@ -523,7 +523,7 @@ def _group() -> None:
 
 
 def main() -> None:
-    """Console-script entry point."""
+    """Run the command line and end the process (called by `egovsearch.__main__.main`)."""
     # Typer builds every command's options from its signature before it runs
     # one (~15 ms of a query): build just the command named, when one is.
     named = [c for c in app.registered_commands if c.callback and sys.argv[1:2] == [c.callback.__name__]]
