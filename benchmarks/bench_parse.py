@@ -19,8 +19,8 @@ import tempfile
 import time
 from pathlib import Path
 
-from egovsearch.archive import iter_archive, parse_bytes
-from egovsearch.errors import NotAnArticle
+from egovsearch.core.archive import iter_archive, parse_bytes
+from egovsearch.core.errors import NotAnArticle
 
 _SEED_NAME = "000_f495089e68bd2b44.txt"
 _GERMAN = (

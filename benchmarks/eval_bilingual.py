@@ -6,9 +6,9 @@ Usage:
 Sections printed:
 1. before: a naive single Whoosh field (StemmingAnalyzer over title + body,
    default AND QueryParser), built here from the same parsed articles;
-2. after: the project's search (egovsearch.indexer.update_index +
-   egovsearch.search.search), skipped with a note if those modules are missing;
-3. compound rules: each rule of egovsearch.compounds.RULES (and "none") on the
+2. after: the project's search (egovsearch.engine.writer.update_index +
+   egovsearch.query.run.search), skipped with a note if those modules are missing;
+3. compound rules: each rule of egovsearch.core.compounds.RULES (and "none") on the
    compound cases, restricted to the German articles, with a simulated German
    field (fold + German Snowball stem) so only the expansion rule varies;
 4. speed of compounds_of on a vocabulary of N words (default 300,000): the
@@ -36,10 +36,10 @@ from collections import Counter
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
-from egovsearch.archive import iter_archive, parse_file
-from egovsearch.compounds import RULES, Vocabulary, compounds_of
-from egovsearch.models import Article
-from egovsearch.textfold import fold, fold_variants
+from egovsearch.core.archive import iter_archive, parse_file
+from egovsearch.core.compounds import RULES, Vocabulary, compounds_of
+from egovsearch.core.models import Article
+from egovsearch.core.textfold import fold, fold_variants
 
 FIXTURES = Path(__file__).resolve().parent.parent / "tests" / "fixtures" / "bilingual"
 _WORD = re.compile(r"[^\W\d_]+")
@@ -118,9 +118,9 @@ def naive_runner(articles: list[Article]) -> Callable[[str], list[str]]:
 
 # --- after: the project's search ------------------------------------------------------
 def project_runner(root: Path, index_dir: Path) -> Callable[[str], list[str]]:
-    from egovsearch.indexer import update_index
-    from egovsearch.models import SearchRequest
-    from egovsearch.search import search
+    from egovsearch.engine.writer import update_index
+    from egovsearch.core.models import SearchRequest
+    from egovsearch.query.run import search
 
     update_index(root, index_dir)
 
@@ -257,7 +257,7 @@ def main(argv: list[str] | None = None) -> int:
         try:
             with tempfile.TemporaryDirectory() as d:
                 run = project_runner(args.fixtures, Path(d) / "index")
-                score(cases, run, "after: egovsearch.search")
+                score(cases, run, "after: egovsearch.query.run")
         except ImportError as e:
             print(f"\n== after: unavailable ({e}) ==")
     big = wordfreq_vocab(max(args.speed, 300_000))

@@ -10,7 +10,7 @@ def main() -> None:
     # while they load (~13 ms of CPU in a query). Less often, not never:
     # `index` and `export` run long.
     gc.set_threshold(100_000, 50, 100)
-    from egovsearch.cli import main as run
+    from egovsearch.cli.app import main as run
 
     run()
 

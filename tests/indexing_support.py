@@ -11,8 +11,8 @@ import os
 import shutil
 from pathlib import Path
 
-from egovsearch import search
-from egovsearch.models import SearchRequest
+from egovsearch.query import run as search
+from egovsearch.core.models import SearchRequest
 
 FIXTURES = Path(__file__).parent / "fixtures"
 SEED_NAME = "000_f495089e68bd2b44.txt"
@@ -118,23 +118,23 @@ KNOWN_FILES = {".egovsearch.lock", "MAIN_WRITELOCK", "manifest.json", "meta.json
 def unreferenced_files(index_dir: Path) -> set[str]:
     """Files of the index directory that the current generation does not use:
     temporary files, old tables of contents, orphaned segment files."""
-    from egovsearch.store import generation, open_index
+    from egovsearch.engine.store import generation, open_index
 
     segids = [seg.segment_id() for seg in open_index(index_dir)._segments()]
     keep = KNOWN_FILES | {f"_MAIN_{generation(index_dir)}.toc"}
     return {n for n in index_files(index_dir) if n not in keep and not any(n.startswith(f"{s}.") for s in segids)}
 
 
-# Stand-ins for egovsearch.indexer._worker, run inside the forkserver workers
+# Stand-ins for egovsearch.engine.writer._worker, run inside the forkserver workers
 # (they are pickled by reference, so they must live in an importable module).
 
 
 def worker_raising(index_dir: str, root: str, items: list[tuple[str, int, int, str | None]]) -> object:
     """The real worker, but its second document raises (the first is written)."""
-    import egovsearch.schema
-    from egovsearch import indexer
+    import egovsearch.engine.schema
+    from egovsearch.engine import writer as indexer
 
-    real = egovsearch.schema.document
+    real = egovsearch.engine.schema.document
     calls = 0
 
     def document(article: object, fp: str) -> dict[str, object]:
@@ -144,16 +144,16 @@ def worker_raising(index_dir: str, root: str, items: list[tuple[str, int, int, s
             raise RuntimeError("injected failure in a worker")
         return real(article, fp)  # type: ignore[arg-type]
 
-    egovsearch.schema.document = document  # type: ignore[assignment]
+    egovsearch.engine.schema.document = document  # type: ignore[assignment]
     return indexer._worker(index_dir, root, items)
 
 
 def worker_dying(index_dir: str, root: str, items: list[tuple[str, int, int, str | None]]) -> object:
     """The real worker, but the process dies abruptly at its second document."""
-    import egovsearch.schema
-    from egovsearch import indexer
+    import egovsearch.engine.schema
+    from egovsearch.engine import writer as indexer
 
-    real = egovsearch.schema.document
+    real = egovsearch.engine.schema.document
     calls = 0
 
     def document(article: object, fp: str) -> dict[str, object]:
@@ -163,5 +163,5 @@ def worker_dying(index_dir: str, root: str, items: list[tuple[str, int, int, str
             os._exit(3)
         return real(article, fp)  # type: ignore[arg-type]
 
-    egovsearch.schema.document = document  # type: ignore[assignment]
+    egovsearch.engine.schema.document = document  # type: ignore[assignment]
     return indexer._worker(index_dir, root, items)

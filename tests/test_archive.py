@@ -25,7 +25,7 @@ from pathlib import Path
 
 import pytest
 
-from egovsearch.archive import (
+from egovsearch.core.archive import (
     ArchiveFile,
     article_id,
     content_hash,
@@ -35,8 +35,8 @@ from egovsearch.archive import (
     parse_file,
     read_article,
 )
-from egovsearch.errors import ArchiveError, EgovsearchError, ExitCode, NotAnArticle
-from egovsearch.models import Article
+from egovsearch.core.errors import ArchiveError, EgovsearchError, ExitCode, NotAnArticle
+from egovsearch.core.models import Article
 
 FIXTURES = Path(__file__).parent / "fixtures" / "archive"
 REPO = Path(__file__).parent.parent

@@ -16,8 +16,8 @@ from datetime import date
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from egovsearch.archive import parse_bytes
-from egovsearch.errors import NotAnArticle
+from egovsearch.core.archive import parse_bytes
+from egovsearch.core.errors import NotAnArticle
 
 PROPS = settings(
     derandomize=True, database=None, max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow]

@@ -15,9 +15,9 @@ from typing import Any
 
 import pytest
 
-from egovsearch.indexer import update_index
-from egovsearch.models import SearchRequest
-from egovsearch.search import search
+from egovsearch.engine.writer import update_index
+from egovsearch.core.models import SearchRequest
+from egovsearch.query.run import search
 
 FIXTURES = Path(__file__).parent / "fixtures" / "bilingual"
 JUDGMENTS: dict[str, Any] = tomllib.loads((FIXTURES / "judgments.toml").read_text(encoding="utf-8"))

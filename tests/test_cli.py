@@ -31,9 +31,9 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner, Result
 
-import egovsearch.cli
-from egovsearch.cli import app
-from egovsearch.indexer import update_index
+import egovsearch.cli.app
+from egovsearch.cli.app import app
+from egovsearch.engine.writer import update_index
 
 MINI = Path(__file__).resolve().parent / "fixtures" / "mini"
 ESC = "\x1b"
@@ -905,7 +905,7 @@ COLOUR_ENV = {"TERM": "xterm-256color", "PAGER": "cat", "COLUMNS": "100", "LINES
 
 def _force_colour(monkeypatch: pytest.MonkeyPatch) -> None:
     """Make the CLI believe it writes to a colour terminal."""
-    monkeypatch.setattr(egovsearch.cli, "_tty", lambda stream: True)
+    monkeypatch.setattr(egovsearch.cli.app, "_tty", lambda stream: True)
 
 
 @pytest.mark.parametrize(

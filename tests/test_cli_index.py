@@ -8,7 +8,7 @@ from pathlib import Path
 from indexing_support import PAGES, make_archive
 from typer.testing import CliRunner
 
-from egovsearch.cli import app
+from egovsearch.cli.app import app
 
 
 def test_index_without_archive_updates_the_archive_the_index_was_built_from(tmp_path: Path) -> None:

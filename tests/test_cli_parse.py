@@ -7,7 +7,7 @@ from pathlib import Path
 
 from typer.testing import CliRunner
 
-from egovsearch.cli import app
+from egovsearch.cli.app import app
 
 ROOT = Path(__file__).parent.parent
 SEEDS = ROOT / "seeds"

@@ -1,4 +1,4 @@
-"""Unit tests of egovsearch.compounds on a small hand-written vocabulary."""
+"""Unit tests of egovsearch.core.compounds on a small hand-written vocabulary."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from egovsearch.compounds import (
+from egovsearch.core.compounds import (
     DEFAULT_RULE,
     RULES,
     Vocabulary,

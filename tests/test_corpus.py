@@ -78,9 +78,9 @@ def test_variants_all_present(corpus: tuple[Path, CorpusSummary]) -> None:
 
 
 def test_pages_parse_to_what_was_generated(corpus: tuple[Path, CorpusSummary]) -> None:
-    if importlib.util.find_spec("egovsearch.archive") is None:
-        pytest.skip("egovsearch.archive not written yet")
-    from egovsearch.archive import parse_file
+    if importlib.util.find_spec("egovsearch.core.archive") is None:
+        pytest.skip("egovsearch.core.archive not written yet")
+    from egovsearch.core.archive import parse_file
 
     root, summary = corpus
     for page in summary.pages:

@@ -1,4 +1,4 @@
-"""Tests for egovsearch.dates: every accepted form, both bounds, and rejection."""
+"""Tests for egovsearch.core.dates: every accepted form, both bounds, and rejection."""
 
 from __future__ import annotations
 
@@ -8,8 +8,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from egovsearch.dates import parse_date, parse_range
-from egovsearch.errors import DateError, ExitCode
+from egovsearch.core.dates import parse_date, parse_range
+from egovsearch.core.errors import DateError, ExitCode
 
 # A Sunday at the end of a 31-day month after a leap February: month
 # arithmetic has to clamp, and "this week" spans Monday 25th to Sunday 31st.

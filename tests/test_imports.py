@@ -77,9 +77,9 @@ def test_help_imports_neither_whoosh_nor_rich(tmp_path: Path, args: list[str]) -
     proc, names = _imported(["-m", "egovsearch", *args], tmp_path)
     assert proc.returncode == 0, proc.stderr[-2000:]
     assert "Usage:" in proc.stdout
-    assert "egovsearch.cli" in names  # the real CLI ran
+    assert "egovsearch.cli.app" in names  # the real CLI ran
     assert _heavy(names) == []
-    assert not {"egovsearch.search", "egovsearch.indexer", "egovsearch.explore"} & names
+    assert not {"egovsearch.query.run", "egovsearch.engine.writer", "egovsearch.api"} & names
 
 
 def test_help_documents_exit_codes(tmp_path: Path) -> None:
@@ -118,7 +118,7 @@ def test_piped_query_on_the_seeds_is_tsv(tmp_path: Path) -> None:
     assert "rich" not in names  # tsv to a pipe needs no Rich
     # nor the index run's code and records (each dataclass costs ~0.6 ms to create),
     # nor subprocess, which Typer imports for what a query never does (cli.py)
-    assert not {"egovsearch.reports", "egovsearch.indexer", "egovsearch.explore", "subprocess"} & names
+    assert not {"egovsearch.core.reports", "egovsearch.engine.writer", "egovsearch.api", "subprocess"} & names
     (line,) = proc.stdout.splitlines()
     fields = line.split("\t")
     assert len(fields) == 5, fields
@@ -186,9 +186,9 @@ def test_output_is_complete_and_a_closed_pipe_is_quiet(tmp_path: Path) -> None:
 def test_each_command_alone_is_the_command_of_the_whole_app(tmp_path: Path) -> None:
     """main() builds only the command named on the command line: its help (options,
     defaults, texts) and its errors are those of the whole app."""
-    from egovsearch.cli import app
+    from egovsearch.cli.app import app
 
-    whole_app = "import sys; from egovsearch.cli import app; app(prog_name='python -m egovsearch')"
+    whole_app = "import sys; from egovsearch.cli.app import app; app(prog_name='python -m egovsearch')"
     names = [c.callback.__name__ for c in app.registered_commands if c.callback]
     assert len(names) == 10
     for args in [[name, "--help"] for name in names] + [["query", "--bogus"], ["show"]]:

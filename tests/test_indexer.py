@@ -32,14 +32,15 @@ from indexing_support import (
 )
 from typer.testing import CliRunner
 
-import egovsearch.archive
-import egovsearch.schema
-from egovsearch import explore, indexer
-from egovsearch.cli import app
-from egovsearch.errors import IndexLocked
-from egovsearch.indexer import update_index
-from egovsearch.reports import IndexReport, IndexStats, Skipped
-from egovsearch.store import generation
+import egovsearch.core.archive
+import egovsearch.engine.schema
+from egovsearch import api as explore
+from egovsearch.engine import writer as indexer
+from egovsearch.cli.app import app
+from egovsearch.core.errors import IndexLocked
+from egovsearch.engine.writer import update_index
+from egovsearch.core.reports import IndexReport, IndexStats, Skipped
+from egovsearch.engine.store import generation
 
 SEED_ID = "f495089e68bd2b44"
 ALL_PATHS = sorted([SEED_NAME, *PAGES])
@@ -90,13 +91,13 @@ def built(tmp_path: Path) -> tuple[Path, Path]:
 def no_reads(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     """Record every file the indexer reads (and still read it)."""
     seen: list[str] = []
-    real = egovsearch.archive.read_article
+    real = egovsearch.core.archive.read_article
 
     def read(root: str, rel: str) -> object:
         seen.append(rel)
         return real(root, rel)
 
-    monkeypatch.setattr(egovsearch.archive, "read_article", read)
+    monkeypatch.setattr(egovsearch.core.archive, "read_article", read)
     return seen
 
 
@@ -128,7 +129,7 @@ def test_first_build_counts_and_answers(tmp_path: Path) -> None:
 def test_noop_rerun_reads_nothing(built: tuple[Path, Path], monkeypatch: pytest.MonkeyPatch) -> None:
     archive, ix = built
     before, gen = answers(ix), generation(ix)
-    with forbidden(egovsearch.archive, "read_article"):
+    with forbidden(egovsearch.core.archive, "read_article"):
         r = update_index(archive, ix, jobs=1)
     assert counts(r) == zero(unchanged=5)
     assert r.rebuilt is False
@@ -163,12 +164,12 @@ def test_touched_file_is_unchanged_and_not_reindexed(built: tuple[Path, Path], m
     archive, ix = built
     bump_mtime(archive / "001_00000000000000a1.txt")
     before = answers(ix)
-    with forbidden(egovsearch.schema, "document"):
+    with forbidden(egovsearch.engine.schema, "document"):
         r = update_index(archive, ix, jobs=1)
     assert counts(r) == zero(unchanged=5)
     assert answers(ix) == before
     # The new mtime was recorded: the next run does not read the file again.
-    with forbidden(egovsearch.archive, "read_article"):
+    with forbidden(egovsearch.core.archive, "read_article"):
         assert counts(update_index(archive, ix, jobs=1)) == zero(unchanged=5)
 
 
@@ -224,7 +225,7 @@ def test_junk_files_are_skipped_with_reasons(tmp_path: Path, monkeypatch: pytest
     assert explore.stats(ix).articles == 5
     assert paths(ix, "shared") == [SEED_NAME, "2020/003_00000000000000a3.txt"]
     # Still reported on the next run, without being read again.
-    with forbidden(egovsearch.archive, "read_article"):
+    with forbidden(egovsearch.core.archive, "read_article"):
         r2 = update_index(archive, ix, jobs=1)
     assert r2.skipped == expected
     assert counts(r2) == zero(unchanged=5, skipped=3)
@@ -353,7 +354,7 @@ def test_failure_mid_write_in_process_keeps_previous_index(
     archive, ix = built
     before = answers(ix)
     change_archive(archive)
-    real = egovsearch.schema.document
+    real = egovsearch.engine.schema.document
     calls = 0
 
     def document(article: object, fp: str) -> dict[str, object]:
@@ -364,7 +365,7 @@ def test_failure_mid_write_in_process_keeps_previous_index(
         return real(article, fp)  # type: ignore[arg-type]
 
     with monkeypatch.context() as m:
-        m.setattr(egovsearch.schema, "document", document)
+        m.setattr(egovsearch.engine.schema, "document", document)
         with pytest.raises(RuntimeError, match="injected failure"):
             update_index(archive, ix, jobs=1)
     assert calls == 3

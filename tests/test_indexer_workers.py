@@ -10,10 +10,10 @@ import pytest
 from whoosh.filedb.filestore import RamStorage
 from whoosh.writing import PostingPool
 
-from egovsearch import indexer
-from egovsearch.archive import iter_archive
-from egovsearch.models import SearchRequest
-from egovsearch.search import search
+from egovsearch.engine import writer as indexer
+from egovsearch.core.archive import iter_archive
+from egovsearch.core.models import SearchRequest
+from egovsearch.query.run import search
 from indexing_support import make_archive
 
 
@@ -73,7 +73,7 @@ def _stored_offsets_written(index_dir: Path) -> list[bool]:
     """Per segment: whether its stored-fields column holds written offsets."""
     from whoosh.codec.whoosh3 import STORED_COLUMN
 
-    from egovsearch.store import open_index
+    from egovsearch.engine.store import open_index
 
     with open_index(index_dir).reader() as r:
         leaves = [leaf for leaf, _ in r.leaf_readers()]

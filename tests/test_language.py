@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from egovsearch.archive import iter_archive, read_article
-from egovsearch.errors import NotAnArticle
-from egovsearch.language import detect_language
+from egovsearch.core.archive import iter_archive, read_article
+from egovsearch.core.errors import NotAnArticle
+from egovsearch.core.language import detect_language
 
 FIXTURES = Path(__file__).parent / "fixtures" / "archive"
 

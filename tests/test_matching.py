@@ -13,10 +13,11 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from benchmarks.corpus import PHRASE, generate
-from egovsearch import matching, search
-from egovsearch.indexer import update_index
-from egovsearch.models import SearchRequest
-from egovsearch.store import open_index
+from egovsearch.engine import scoring as matching
+from egovsearch.query import run as search
+from egovsearch.engine.writer import update_index
+from egovsearch.core.models import SearchRequest
+from egovsearch.engine.store import open_index
 
 
 @pytest.fixture(scope="module")
@@ -80,7 +81,7 @@ def test_search_ranks_as_whoosh_did(ix: Path) -> None:
 
 def _match_spans_reference(text: str, lang: str, terms: set[str]) -> list[tuple[int, int]]:
     """search.match_spans before its first-letter pre-check: analyse every word."""
-    from egovsearch.analysis import WORD_RE, analysis
+    from egovsearch.engine.analysis import WORD_RE, analysis
 
     ana = analysis(lang)
     out: list[tuple[int, int]] = []
@@ -100,7 +101,7 @@ WORDS = ["Behörde", "Behoerde", "BEHORDE", "Äpfel", "Ärger", "Übersicht", "U
 @given(st.lists(st.sampled_from(WORDS), min_size=1, max_size=12), st.lists(st.sampled_from(WORDS), max_size=3),
        st.sampled_from(["en", "de"]))
 def test_snippet_marks_are_those_of_every_word_analysed(words: list[str], query: list[str], lang: str) -> None:
-    from egovsearch.analysis import analysis
+    from egovsearch.engine.analysis import analysis
 
     text = " ".join(words)
     terms = {t for w in query for t in analysis(lang).query_terms(w)}

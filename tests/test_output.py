@@ -1,4 +1,4 @@
-"""Exact output of every writer in egovsearch.output, on hand-made records.
+"""Exact output of every writer in egovsearch.output.formats, on hand-made records.
 
 Hostile text (Rich markup, CSI and OSC escape sequences) sits in the second hit's
 title and snippet: text formats must show it literally without the control
@@ -22,9 +22,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from egovsearch import output
-from egovsearch.models import HIT_FIELDS, Article, Hit, SearchResult
-from egovsearch.reports import IndexReport, IndexStats, Skipped, SourceCount, Timeline
+from egovsearch.output import formats as output
+from egovsearch.core.models import HIT_FIELDS, Article, Hit, SearchResult
+from egovsearch.core.reports import IndexReport, IndexStats, Skipped, SourceCount, Timeline
 
 HOSTILE_TITLE = "Evil [bold]x[/bold] \x1b[31mred\x1b[0m [link=http://e]click\x1b]8;;http://e\x1b\\here"
 HOSTILE_SNIPPET = "Snippet [bold]x[/bold] \x1b[31mVerwaltung\x1b[0m \x1b]8;;http://e\x1b\\link\x1b]8;;\x1b\\ end"
@@ -517,7 +517,7 @@ def _lines_text(n: int) -> str:
 
 
 def test_import_is_cheap_and_machine_formats_do_not_load_rich() -> None:
-    code = ("import sys, io\nfrom egovsearch import output\nfrom tests.test_output import RESULT\n"
+    code = ("import sys, io\nfrom egovsearch.output import formats as output\nfrom tests.test_output import RESULT\n"
             "for f in ('tsv','json','jsonl','csv','paths','ids'):\n"
             "    output.write_hits([('q', RESULT)], f, io.StringIO(), color=False)\n"
             "print(sorted(m for m in sys.modules if m.split('.')[0] in ('rich', 'whoosh', 'typer')))\n")

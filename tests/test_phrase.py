@@ -10,10 +10,11 @@ from pathlib import Path
 import pytest
 from indexing_support import page, write_page
 
-from egovsearch import matching, search
-from egovsearch.indexer import update_index
-from egovsearch.models import SearchRequest
-from egovsearch.store import open_index
+from egovsearch.engine import scoring as matching
+from egovsearch.query import run as search
+from egovsearch.engine.writer import update_index
+from egovsearch.core.models import SearchRequest
+from egovsearch.engine.store import open_index
 
 
 # Paragraph of page i: every page says "services"; some say "shared services",
@@ -69,7 +70,7 @@ def _run(index: Path, query: object) -> tuple[list[tuple[int, float, list[tuple[
 def test_same_matches_scores_and_spans_as_whoosh(ix: Path, text: str, slop: int) -> None:
     from whoosh.query import Phrase
 
-    from egovsearch.analysis import analysis
+    from egovsearch.engine.analysis import analysis
 
     words = [ts[-1] for ts in analysis("en").phrase_terms(text) if ts]
     fast = _run(ix, matching.FastPhrase("body_en", words, slop=slop))

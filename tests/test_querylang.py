@@ -10,10 +10,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from typer.testing import CliRunner
 
-from egovsearch.cli import app
-from egovsearch.errors import ExitCode, QueryError
-from egovsearch.indexer import update_index
-from egovsearch.querylang import And, Not, Or, Phrase, Range, Wildcard, Word, parse
+from egovsearch.cli.app import app
+from egovsearch.core.errors import ExitCode, QueryError
+from egovsearch.engine.writer import update_index
+from egovsearch.query.parse import And, Not, Or, Phrase, Range, Wildcard, Word, parse
 
 MINI = Path(__file__).resolve().parent / "fixtures" / "mini"
 W = Word

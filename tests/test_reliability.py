@@ -23,10 +23,10 @@ from pathlib import Path
 import pytest
 from indexing_support import PAGES, SEED_NAME, answers, make_archive, page, paths, unreferenced_files, write_page
 
-import egovsearch.archive
-from egovsearch import explore
-from egovsearch.indexer import update_index
-from egovsearch.reports import Skipped
+import egovsearch.core.archive
+from egovsearch import api as explore
+from egovsearch.engine.writer import update_index
+from egovsearch.core.reports import Skipped
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # the benchmarks package, as in test_corpus.py
 from benchmarks.corpus import generate
@@ -358,14 +358,14 @@ def test_bad_archive_files_are_skipped_with_reasons(tmp_path: Path, monkeypatch:
     write_page(archive, "bad/undecodable.txt", ru[:300] + b"\x81\x8d\x8f\x90\x9d" + ru[300:])
     (archive / "bad/broken-link.txt").symlink_to(tmp_path / "does-not-exist.txt")
     write_page(archive, "bad/vanishing.txt", PAGES["001_00000000000000a1.txt"].replace("Estonia", "Latvia"))
-    real = egovsearch.archive.read_article
+    real = egovsearch.core.archive.read_article
 
     def read(root: str, rel: str) -> object:
         if rel == "bad/vanishing.txt":
             os.unlink(os.path.join(root, rel))  # deleted between the walk and the read
         return real(root, rel)
 
-    monkeypatch.setattr(egovsearch.archive, "read_article", read)
+    monkeypatch.setattr(egovsearch.core.archive, "read_article", read)
     r = update_index(archive, tmp_path / "index", jobs=1)
     reasons = {s.path: s.reason for s in r.skipped}
     assert reasons == {

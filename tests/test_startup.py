@@ -1,4 +1,4 @@
-"""What a query process loads: Whoosh without the modules egovsearch._whoosh
+"""What a query process loads: Whoosh without the modules egovsearch.engine.boot
 keeps out (urllib.request, asyncio, the English morphology tables)."""
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ SEEDS = Path(__file__).parent.parent / "seeds"
 
 def test_search_modules_load_whoosh_without_its_unneeded_imports() -> None:
     code = (
-        "import sys, egovsearch.search, egovsearch.explore, egovsearch.indexer, egovsearch.schema\n"
+        "import sys, egovsearch.query.run, egovsearch.api, egovsearch.engine.writer, egovsearch.engine.schema\n"
         "print(sorted(m for m in ('urllib.request', 'asyncio', 'cached_property', "
         "'whoosh.lang.morph_en', 'whoosh.lang.porter', 'whoosh.lang.dmetaphone', 'whoosh.automata.lev', "
         "'whoosh.highlight', 'random', 'tempfile', 'html', 'calendar', 'queue') if m in sys.modules))\n"
@@ -40,8 +40,8 @@ def test_indexing_and_opening_load_whoosh_without_its_unneeded_imports(tmp_path:
     # Function-level Whoosh imports (indexer, store) must also come after the trim.
     code = (
         "import sys, pathlib\n"
-        "from egovsearch.indexer import update_index\n"
-        "from egovsearch.store import open_index\n"
+        "from egovsearch.engine.writer import update_index\n"
+        "from egovsearch.engine.store import open_index\n"
         f"ix = pathlib.Path({str(tmp_path)!r}) / 'index'\n"
         f"update_index(pathlib.Path({str(SEEDS)!r}), ix)\n"
         "open_index(ix)\n"
@@ -55,7 +55,7 @@ def test_indexing_and_opening_load_whoosh_without_its_unneeded_imports(tmp_path:
 def test_two_snowball_stemmers_alone_then_the_whole_package() -> None:
     code = (
         "import sys\n"
-        "from egovsearch.analysis import analysis\n"
+        "from egovsearch.engine.analysis import analysis\n"
         "words = ['services', 'Verwaltungen', 'running', 'Behörden', 'generously', 'Digitalisierung']\n"
         "ours = [analysis(lang)._stem(w.lower()) for lang in ('en', 'de') for w in words]\n"
         "print(sorted(m for m in sys.modules if m.startswith('whoosh.lang.snowball')))\n"
@@ -75,9 +75,9 @@ def test_two_snowball_stemmers_alone_then_the_whole_package() -> None:
 def test_whoosh_hash_tables_use_md5_without_loading_hashlib(tmp_path: object) -> None:
     code = (
         "import sys, pathlib\n"
-        "from egovsearch.indexer import update_index\n"
-        "from egovsearch.search import search\n"
-        "from egovsearch.models import SearchRequest\n"
+        "from egovsearch.engine.writer import update_index\n"
+        "from egovsearch.query.run import search\n"
+        "from egovsearch.core.models import SearchRequest\n"
         f"ix = pathlib.Path({str(tmp_path)!r}) / 'index'\n"
         f"update_index(pathlib.Path({str(SEEDS)!r}), ix, jobs=1)\n"
         "sys.modules.pop('hashlib', None)\n"  # indexing hashes files; a query process never does
@@ -95,7 +95,7 @@ def test_typer_gets_subprocess_when_it_uses_it() -> None:
     """cli.py keeps subprocess off start-up; Typer's launch() and completion
     still reach the real module through the stand-in."""
     code = (
-        "import sys, egovsearch.cli\n"
+        "import sys, egovsearch.cli.app\n"
         "print('subprocess' in sys.modules)\n"
         "import typer.main, typer._completion_shared as shared\n"
         "print(typer.main.subprocess.run is shared.subprocess.run is __import__('subprocess').run)\n"

@@ -25,14 +25,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from egovsearch.errors import EgovsearchError, IndexDamaged, IndexMissing
+from egovsearch.core.errors import EgovsearchError, IndexDamaged, IndexMissing
 
 if TYPE_CHECKING:
     from whoosh.index import FileIndex
 
 # Bump when the schema or the analysis changes in a way that needs a rebuild.
 # (Here, not in schema.py, so that checking it does not import Whoosh.)
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 INDEX_NAME = "MAIN"
 META = "meta.json"
 MANIFEST = "manifest.json"
@@ -108,7 +108,7 @@ def reading(index_dir: Path, damage: tuple[type[BaseException], ...] = _DAMAGE) 
     Exception ("Block tag error"): anything raised inside Whoosh counts, and
     the `damage` types wherever they are raised.
     """
-    from egovsearch import _whoosh  # noqa: F401  (trims Whoosh start-up)
+    from egovsearch.engine import boot as _whoosh  # noqa: F401  (trims Whoosh start-up)
     # isort: split
     from whoosh.index import IndexError as WhooshIndexError
 
@@ -128,7 +128,7 @@ def open_index(index_dir: Path, *, check_version: bool = True, check_segments: b
     """Open an existing index for reading, with user-facing errors. Without
     `check_segments` the segments are left for the caller to open inside
     reading() (a searcher opens them all anyway: ~5 ms a query on 100,000)."""
-    from egovsearch import _whoosh  # noqa: F401  (trims Whoosh start-up)
+    from egovsearch.engine import boot as _whoosh  # noqa: F401  (trims Whoosh start-up)
     # isort: split
     from whoosh.index import open_dir
 

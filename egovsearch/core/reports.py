@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from egovsearch.models import iso
+from egovsearch.core.models import iso
 
 
 @dataclass(frozen=True, slots=True)

@@ -14,7 +14,7 @@ import re
 from collections import Counter
 from pathlib import Path
 
-from egovsearch.textfold import fold, fold_variants
+from egovsearch.core.textfold import fold, fold_variants
 
 # Letters only (no digits or underscores), at least three of them.
 _WORD = re.compile(r"[^\W\d_]{3,}")

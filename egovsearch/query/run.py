@@ -18,23 +18,23 @@ from datetime import date
 from pathlib import Path
 from typing import Any, cast
 
-from egovsearch import _whoosh  # noqa: F401  (first: trims Whoosh start-up)
+from egovsearch.engine import boot as _whoosh  # noqa: F401  (first: trims Whoosh start-up)
 
 # isort: split
 from whoosh import query as wq
 from whoosh.matching import ListMatcher, NullMatcher
 
-from egovsearch import querylang as ql
-from egovsearch import vocab as vocabulary
-from egovsearch.analysis import LANGUAGES, WORD_RE, analysis
-from egovsearch.archive import parse_file
-from egovsearch.compounds import Vocabulary, compounds_of
-from egovsearch.errors import EgovsearchError, QueryError
-from egovsearch.matching import FastPhrase, by_date, matches, scored
-from egovsearch.models import Hit, SearchRequest, SearchResult
-from egovsearch.schema import date_to_int, int_to_date
-from egovsearch.store import open_index, read_meta, reading
-from egovsearch.textfold import fold, fold_name, fold_variants
+from egovsearch.query import parse as ql
+from egovsearch.core import vocab as vocabulary
+from egovsearch.engine.analysis import LANGUAGES, WORD_RE, analysis
+from egovsearch.core.archive import parse_file
+from egovsearch.core.compounds import Vocabulary, compounds_of
+from egovsearch.core.errors import EgovsearchError, QueryError
+from egovsearch.engine.scoring import FastPhrase, by_date, matches, scored
+from egovsearch.core.models import Hit, SearchRequest, SearchResult
+from egovsearch.engine.schema import date_to_int, int_to_date
+from egovsearch.engine.store import open_index, read_meta, reading
+from egovsearch.core.textfold import fold, fold_name, fold_variants
 
 COMPOUND_BOOST = 0.4  # a compound containing the word ranks below the word itself
 TITLE_SCAN = 40  # title words lie within the first positions of the body
@@ -246,7 +246,7 @@ class _Compiler:
         return self.date_range(value, value)
 
     def date_range(self, low: str | None, high: str | None) -> Any:
-        from egovsearch.dates import parse_date  # only queries with dates need the parser
+        from egovsearch.core.dates import parse_date  # only queries with dates need the parser
 
         lo = parse_date(low) if low else None
         hi = parse_date(high, end=True) if high else None

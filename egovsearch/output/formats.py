@@ -1,7 +1,7 @@
 """Everything egovsearch prints: result formats, article view, stats, charts, progress.
 
 The only module that imports Rich, and only inside the functions that draw
-tables, colours or bars, so ``import egovsearch.output`` stays cheap and the
+tables, colours or bars, so ``import egovsearch.output.formats`` stays cheap and the
 csv/json/tsv writers never load Rich. Article text is untrusted: every text
 format passes it through :func:`clean` and Rich only ever gets ``Text``
 objects, never markup strings. stdout gets data; summaries go to ``err``.
@@ -18,13 +18,13 @@ import shutil
 from collections.abc import Callable, Iterable, Sequence
 from typing import TYPE_CHECKING, Any, TextIO
 
-from egovsearch.models import HIT_FIELDS, Article, SearchResult
+from egovsearch.core.models import HIT_FIELDS, Article, SearchResult
 
 if TYPE_CHECKING:  # pragma: no cover - typing only, Rich loads lazily at run time
     from rich.console import Console
     from rich.text import Text
 
-    from egovsearch.reports import IndexReport, IndexStats, SourceCount, Timeline
+    from egovsearch.core.reports import IndexReport, IndexStats, SourceCount, Timeline
 
 HIT_FORMATS = ("table", "tsv", "json", "jsonl", "csv", "paths", "ids")
 

@@ -20,7 +20,7 @@ from collections.abc import Iterator
 from functools import cache
 from itertools import accumulate
 
-from egovsearch._whoosh import snowball_stemmer  # (first: trims Whoosh start-up)
+from egovsearch.engine.boot import snowball_stemmer  # (first: trims Whoosh start-up)
 
 # isort: split
 from whoosh.analysis import Composable, Token
@@ -28,7 +28,7 @@ from whoosh.fields import TEXT
 from whoosh.formats import Positions
 from whoosh.lang import stopwords_for_language
 
-from egovsearch.textfold import fold_variants
+from egovsearch.core.textfold import fold_variants
 
 LANGUAGES = ("en", "de")
 TITLE_WEIGHT = 3.0  # an occurrence in the title sentence counts three times

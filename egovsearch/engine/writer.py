@@ -35,9 +35,9 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from egovsearch import archive as arc
-from egovsearch import vocab as vocabulary
-from egovsearch.errors import (
+from egovsearch.core import archive as arc
+from egovsearch.core import vocab as vocabulary
+from egovsearch.core.errors import (
     ArchiveError,
     EgovsearchError,
     IndexIncomplete,
@@ -45,8 +45,8 @@ from egovsearch.errors import (
     IndexNotWritable,
     NotAnArticle,
 )
-from egovsearch.reports import IndexReport, Skipped
-from egovsearch.store import (
+from egovsearch.core.reports import IndexReport, Skipped
+from egovsearch.engine.store import (
     INDEX_NAME,
     MANIFEST,
     META,
@@ -125,7 +125,7 @@ class _Batch:
 def _feed(add: Callable[..., None], root: str, items: list[tuple[str, int, int, str | None]],
           tick: Callable[[], None], delete: Callable[[str], None] | None = None) -> _Batch:
     """Parse `items` (rel, size, mtime, old hash) and add their documents."""
-    from egovsearch.schema import document
+    from egovsearch.engine.schema import document
 
     batch = _Batch()
     for rel, size, mtime, old_hash in items:
@@ -225,12 +225,12 @@ class _TermPool:
 
 def _worker(index_dir: str, root: str, items: list[tuple[str, int, int, str | None]]) -> _Batch:
     """Index a share of the files into new segments of its own (worker process)."""
-    from egovsearch import _whoosh  # noqa: F401  (trims Whoosh start-up)
+    from egovsearch.engine import boot as _whoosh  # noqa: F401  (trims Whoosh start-up)
     # isort: split
     from whoosh.index import open_dir
     from whoosh.writing import SegmentWriter
 
-    from egovsearch.postings import BlockCodec
+    from egovsearch.engine.codec import BlockCodec
 
     ix = open_dir(index_dir, indexname=INDEX_NAME)
     segments: list[Any] = []
@@ -346,7 +346,7 @@ def _load_manifest(index_dir: Path, archive: Path) -> dict[str, Any] | None:
 
 def _manifest_from_index(index_dir: Path) -> dict[str, Any] | None:
     """Rebuild the manifest from the fingerprints stored in the index."""
-    from egovsearch.store import open_index, reading
+    from egovsearch.engine.store import open_index, reading
 
     try:
         ix = open_index(index_dir)
@@ -409,14 +409,14 @@ def update_index(archive: Path, index_dir: Path, *, rebuild: bool = False, jobs:
 
 def _write(archive: Path, index_dir: Path, p: Plan, jobs: int, progress: Progress | None,
            lock_timeout: float) -> tuple[list[_Batch], dict[str, str]]:
-    from egovsearch import _whoosh  # noqa: F401  (trims Whoosh start-up)
+    from egovsearch.engine import boot as _whoosh  # noqa: F401  (trims Whoosh start-up)
     # isort: split
     from whoosh.index import LockError, create_in
     from whoosh.writing import CLEAR, MERGE_SMALL
 
-    from egovsearch.postings import BlockCodec
-    from egovsearch.schema import build_schema
-    from egovsearch.store import open_index
+    from egovsearch.engine.codec import BlockCodec
+    from egovsearch.engine.schema import build_schema
+    from egovsearch.engine.store import open_index
 
     # A rebuild of a readable index keeps it until the commit (mergetype CLEAR
     # drops its segments in the same atomic step). Only an index that cannot

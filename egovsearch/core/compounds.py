@@ -107,7 +107,7 @@ class Vocabulary:
         text = Path(path).read_text(encoding="utf-8")
         if text.startswith(HEADER + "\n"):
             text = text[len(HEADER) + 1 :]
-        # Also reads the indexer's headerless ``vocab-<lang>.tsv`` (egovsearch.vocab):
+        # Also reads the indexer's headerless ``vocab-<lang>.tsv`` (egovsearch.core.vocab):
         # the same "word<TAB>df" lines, sorted by word.
         if text and not text.endswith("\n"):
             text += "\n"

@@ -1,7 +1,7 @@
 """The command line: parse options, call one library function, render, map errors.
 
-Heavy modules (Whoosh through egovsearch.search / indexer / explore, Rich
-through egovsearch.output's table code) are imported inside the commands, so
+Heavy modules (Whoosh through egovsearch.query.run / indexer / explore, Rich
+through egovsearch.output.formats's table code) are imported inside the commands, so
 ``egovsearch --help`` loads neither.
 """
 
@@ -16,7 +16,7 @@ from enum import Enum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, TextIO
 
-from egovsearch._standins import lazy_module, standing_in
+from egovsearch.core.lazy import lazy_module, standing_in
 
 # Typer imports subprocess (and with it signal and selectors, ~3 ms of every
 # run) for launch() and installing shell completion; it loads when they run.
@@ -24,10 +24,10 @@ with standing_in({"subprocess": lazy_module("subprocess")}):
     import typer
     from typer.core import TyperGroup
 
-from egovsearch.errors import EgovsearchError, ExitCode
+from egovsearch.core.errors import EgovsearchError, ExitCode
 
 if TYPE_CHECKING:
-    from egovsearch.models import SearchRequest
+    from egovsearch.core.models import SearchRequest
 
 EXIT_CODES = """Exit codes: 0 success (query-like commands: at least one hit), 1 no hit
 (doctor: index out of sync), 2 error (bad query, bad date, missing, damaged or
@@ -36,7 +36,7 @@ locked index, unreadable archive), 130 interrupted."""
 def _error(message: str) -> None:
     """Print `Error: <message>` as one line on stderr, with control characters
     removed: messages may quote user input, file names or article text."""
-    from egovsearch.output import clean
+    from egovsearch.output.formats import clean
 
     typer.echo("Error: " + " ".join(clean(message).split()), err=True)
 
@@ -107,7 +107,7 @@ class Lang(str, Enum):
 def _complete_source(ctx: typer.Context, incomplete: str) -> list[str]:
     """Shell completion for --source: the publication names of the index in use."""
     try:
-        from egovsearch import explore
+        from egovsearch import api as explore
 
         index = ctx.params.get("index_dir") or os.environ.get("EGOVSEARCH_INDEX")
         names = [s.source for s in explore.sources(_index_path(Path(index) if index else None))]
@@ -151,7 +151,7 @@ def _bundled_archive() -> Path:
 
 def _recorded_archive(index: Path) -> Path | None:
     """The archive an existing index was built from (so `index` alone updates it)."""
-    from egovsearch.store import read_meta
+    from egovsearch.engine.store import read_meta
 
     recorded = read_meta(index).archive
     return Path(recorded) if recorded else None
@@ -177,13 +177,13 @@ def user_errors() -> Iterator[None]:
 
 def _ensure_index(index: Path) -> None:
     """Build the index of the bundled sample archive on first use."""
-    from egovsearch.store import generation
+    from egovsearch.engine.store import generation
 
     if generation(index) is not None or os.environ.get("EGOVSEARCH_ARCHIVE"):
         return
     if index != Path("index") and "EGOVSEARCH_INDEX" not in os.environ:
         return
-    from egovsearch.indexer import update_index
+    from egovsearch.engine.writer import update_index
 
     archive = _bundled_archive()
     typer.echo(f"No index at {index}: building it from the bundled sample archive {archive}", err=True)
@@ -192,11 +192,11 @@ def _ensure_index(index: Path) -> None:
 
 def _request(query: str | None, source: list[str] | None, since: str | None, until: str | None,
              lang: Lang | None, sort: Sort, limit: int | None, offset: int) -> SearchRequest:
-    from egovsearch.models import SearchRequest
+    from egovsearch.core.models import SearchRequest
 
     lo = hi = None
     if since is not None or until is not None:  # the date parser loads only when needed
-        from egovsearch.dates import parse_range
+        from egovsearch.core.dates import parse_range
 
         lo, hi = parse_range(since, until)
     return SearchRequest(query=query, sources=tuple(source or ()), since=lo, until=hi,
@@ -213,7 +213,8 @@ def parse(
     A file that is not an article is named on stderr with its reason (exit 2);
     the others are still printed. Example: egovsearch parse seeds/ --format json
     """
-    from egovsearch import archive, output
+    from egovsearch.core import archive
+    from egovsearch.output import formats as output
 
     failed = False
 
@@ -244,8 +245,8 @@ def index(
 
     Example: egovsearch index --archive ~/archive --index ~/archive-index
     """
-    from egovsearch import output
-    from egovsearch.indexer import update_index
+    from egovsearch.output import formats as output
+    from egovsearch.engine.writer import update_index
 
     with user_errors():
         with output.Progress(sys.stderr, enabled=not quiet and _tty(sys.stderr)) as bar:
@@ -280,7 +281,7 @@ def query(
 
     Example: egovsearch query '"shared services"' --source "Public Service" --since 2011 -f json
     """
-    from egovsearch import output
+    from egovsearch.output import formats as output
 
     if text is None and not stdin and not (source or since or until or lang):
         raise typer.BadParameter("give a QUERY, --stdin or a filter (--source, --since, --until, --lang)")
@@ -288,7 +289,7 @@ def query(
         base = _request(text, source, since, until, lang, sort, None if all_ else (0 if count else limit), offset)
         index = _index_path(index_dir)
         _ensure_index(index)
-        from egovsearch import search
+        from egovsearch.query import run as search
 
         if explain:
             typer.echo("\n".join(output.clean(line) for line in search.explain(index, base)))
@@ -307,8 +308,9 @@ def _run_queries(index: Path, base: SearchRequest, queries: list[str | None], fm
     """
     from dataclasses import replace
 
-    from egovsearch import output, search
-    from egovsearch.models import SearchResult
+    from egovsearch.output import formats as output
+    from egovsearch.query import run as search
+    from egovsearch.core.models import SearchResult
 
     total = 0
     failed = False
@@ -362,7 +364,8 @@ def stats(
 
     Example: egovsearch stats --format json
     """
-    from egovsearch import explore, output
+    from egovsearch import api as explore
+    from egovsearch.output import formats as output
 
     with user_errors():
         _check_format(fmt, ("table", "json"))
@@ -382,7 +385,8 @@ def show(
 
     Example: egovsearch show f495 --highlight "shared services"
     """
-    from egovsearch import explore, output
+    from egovsearch import api as explore
+    from egovsearch.output import formats as output
 
     with user_errors():
         _check_format(fmt, ("text", "json"))
@@ -405,7 +409,8 @@ def sources(
 
     Example: egovsearch sources --format csv
     """
-    from egovsearch import explore, output
+    from egovsearch import api as explore
+    from egovsearch.output import formats as output
 
     with user_errors():
         _check_format(fmt, ("table", "json", "csv"))
@@ -434,7 +439,8 @@ def timeline(
 
     Example: egovsearch timeline "open data" --by month --since 2020
     """
-    from egovsearch import explore, output
+    from egovsearch import api as explore
+    from egovsearch.output import formats as output
 
     with user_errors():
         _check_format(fmt, ("chart", "json", "csv"))
@@ -459,7 +465,8 @@ def similar(
 
     Example: egovsearch similar f495 -f json
     """
-    from egovsearch import explore, output
+    from egovsearch import api as explore
+    from egovsearch.output import formats as output
 
     with user_errors():
         result = explore.similar(_index_path(index_dir), ref, limit)
@@ -482,7 +489,8 @@ def export(
 
     Example: egovsearch export --source "Public Service" > public-service.jsonl
     """
-    from egovsearch import explore, output
+    from egovsearch import api as explore
+    from egovsearch.output import formats as output
 
     with user_errors():
         _check_format(fmt, ("jsonl", "csv"))
@@ -497,7 +505,8 @@ def doctor(index_dir: IndexOpt = None) -> None:
 
     Exit 0 when in sync, 1 when 'egovsearch index' would change something.
     """
-    from egovsearch import explore, output
+    from egovsearch import api as explore
+    from egovsearch.output import formats as output
 
     with user_errors():
         h = explore.health(_index_path(index_dir))

@@ -28,7 +28,7 @@ from collections.abc import Iterator
 from itertools import accumulate, pairwise
 from typing import Any
 
-from egovsearch import _whoosh  # noqa: F401  (first: trims Whoosh start-up)
+from egovsearch.engine import boot as _whoosh  # noqa: F401  (first: trims Whoosh start-up)
 
 # isort: split
 from whoosh.codec.whoosh3 import (

@@ -26,7 +26,7 @@ from __future__ import annotations
 import re
 from datetime import date, timedelta
 
-from .errors import DateError
+from egovsearch.core.errors import DateError
 
 __all__ = ["parse_date", "parse_range"]
 

@@ -21,9 +21,9 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path, PurePath
 
-from egovsearch.errors import ArchiveError, NotAnArticle
-from egovsearch.language import detect_language
-from egovsearch.models import Article
+from egovsearch.core.errors import ArchiveError, NotAnArticle
+from egovsearch.core.language import detect_language
+from egovsearch.core.models import Article
 
 __all__ = [
     "ArchiveFile",

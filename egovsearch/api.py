@@ -15,20 +15,20 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from egovsearch import _whoosh  # noqa: F401  (first: trims Whoosh start-up)
+from egovsearch.engine import boot as _whoosh  # noqa: F401  (first: trims Whoosh start-up)
 
 # isort: split
 from whoosh import query as wq
 
-from egovsearch.analysis import analysis
-from egovsearch.archive import article_id, parse_file
-from egovsearch.errors import AmbiguousId, ArticleNotFound, EgovsearchError
-from egovsearch.matching import best_first, matches
-from egovsearch.models import Article, SearchRequest, SearchResult
-from egovsearch.reports import IndexStats, SourceCount, Timeline
-from egovsearch.schema import int_to_date
-from egovsearch.search import _hit, _searcher, compile_request, match_spans
-from egovsearch.store import index_bytes, open_index, read_meta, reading
+from egovsearch.engine.analysis import analysis
+from egovsearch.core.archive import article_id, parse_file
+from egovsearch.core.errors import AmbiguousId, ArticleNotFound, EgovsearchError
+from egovsearch.engine.scoring import best_first, matches
+from egovsearch.core.models import Article, SearchRequest, SearchResult
+from egovsearch.core.reports import IndexStats, SourceCount, Timeline
+from egovsearch.engine.schema import int_to_date
+from egovsearch.query.run import _hit, _searcher, compile_request, match_spans
+from egovsearch.engine.store import index_bytes, open_index, read_meta, reading
 
 SIMILAR_TERMS = 25  # key terms of the reference article that make the similarity query
 
@@ -222,7 +222,7 @@ class Health:
 
 def health(index_dir: Path) -> Health:
     """Compare the index with its archive; nothing is written."""
-    from egovsearch.indexer import plan
+    from egovsearch.engine.writer import plan
 
     ix = open_index(index_dir)
     meta = read_meta(index_dir)

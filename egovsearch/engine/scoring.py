@@ -23,7 +23,7 @@ from bisect import bisect_left
 from collections.abc import Callable, Iterable
 from typing import Any, cast
 
-from egovsearch import _whoosh  # noqa: F401  (first: trims Whoosh start-up)
+from egovsearch.engine import boot as _whoosh  # noqa: F401  (first: trims Whoosh start-up)
 
 # isort: split
 from whoosh import query as wq
@@ -34,7 +34,7 @@ from whoosh.query.spans import Span
 from whoosh.scoring import BM25FScorer, WeightLengthScorer
 from whoosh.util.numeric import byte_to_length
 
-from egovsearch.analysis import CompactPositions
+from egovsearch.engine.analysis import CompactPositions
 
 Scores = dict[int, float]  # segment document number -> score
 

@@ -15,7 +15,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from egovsearch.errors import QueryError
+from egovsearch.core.errors import QueryError
 
 FIELDS = {"title": "title", "body": "body", "source": "source", "language": "language",
           "lang": "language", "published": "published", "date": "published"}

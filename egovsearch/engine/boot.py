@@ -31,7 +31,7 @@ import types
 from collections.abc import Callable
 from typing import Any
 
-from egovsearch._standins import lazy_module, standing_in
+from egovsearch.core.lazy import lazy_module, standing_in
 
 
 def _urlretrieve(*args: Any, **kwargs: Any) -> Any:  # never called by Whoosh

@@ -11,14 +11,14 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from egovsearch import _whoosh  # noqa: F401  (first: trims Whoosh start-up)
+from egovsearch.engine import boot as _whoosh  # noqa: F401  (first: trims Whoosh start-up)
 
 # isort: split
 from whoosh.fields import ID, NUMERIC, STORED, Schema
 
-from egovsearch.analysis import LANGUAGES, LangText
-from egovsearch.models import Article
-from egovsearch.textfold import fold_name
+from egovsearch.engine.analysis import LANGUAGES, LangText
+from egovsearch.core.models import Article
+from egovsearch.core.textfold import fold_name
 
 
 def build_schema() -> Schema:
