@@ -1,238 +1,100 @@
-"""Exploring the index: stats, sources, timelines, single articles, similar
-articles, export, and the index-versus-archive check behind ``doctor``.
+"""What the commands call: one function per job, taking and returning records.
 
-Like ``search``, every function returns plain records and closes its searcher
-before returning.
+The CLI (and any script) uses only this module; everything behind it may
+move. Each function imports its implementation when called, so that importing
+``egovsearch.api`` loads neither Whoosh nor Rich (``parse`` never needs them).
 """
 
 from __future__ import annotations
 
-import math
-import os
-from collections import Counter
-from collections.abc import Iterator
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 
-from egovsearch.engine import boot as _whoosh  # noqa: F401  (first: trims Whoosh start-up)
+if TYPE_CHECKING:
+    from egovsearch.core.models import Article, SearchRequest, SearchResult
+    from egovsearch.core.reports import Health, IndexReport, IndexStats, SourceCount, Timeline
 
-# isort: split
-from whoosh import query as wq
-
-from egovsearch.engine.analysis import analysis
-from egovsearch.core.archive import article_id, parse_file
-from egovsearch.core.errors import AmbiguousId, ArticleNotFound, EgovsearchError
-from egovsearch.engine.scoring import best_first, matches
-from egovsearch.core.models import Article, SearchRequest, SearchResult
-from egovsearch.core.reports import IndexStats, SourceCount, Timeline
-from egovsearch.engine.schema import int_to_date
-from egovsearch.query.run import _hit, _searcher, compile_request, match_spans
-from egovsearch.engine.store import index_bytes, open_index, read_meta, reading
-
-SIMILAR_TERMS = 25  # key terms of the reference article that make the similarity query
+Progress = Callable[[int, int], None]
 
 
-def _date_value(v: int | None) -> int:
-    """A published column value, 0 for undated (Whoosh fills gaps with 2**32-1)."""
-    return v if v and v <= 99991231 else 0
+def search(index_dir: Path, request: SearchRequest, *, snippets: bool = True,
+           suggest: bool = True) -> SearchResult:
+    """Run one search. Snippets are made only with `snippets`, and a "Did you
+    mean" only with `suggest` (for outputs that print them)."""
+    from egovsearch.query import run
+
+    return run.search(index_dir, request, snippets=snippets, suggest=suggest)
 
 
-def _columns(s: Any) -> Iterator[tuple[str | None, int, str]]:
-    """(source, published yyyymmdd or 0, language) of every live document."""
-    reader = s.reader()
-    src = reader.column_reader("source") if reader.has_column("source") else None
-    pub = reader.column_reader("published")
-    lang = reader.column_reader("language")
-    for docnum in reader.all_doc_ids():
-        source = src[docnum] if src is not None else None
-        yield (source or None), _date_value(pub[docnum]), lang[docnum]
+def explain(index_dir: Path, request: SearchRequest) -> list[str]:
+    """How a request is understood: terms per language, compounds, filters."""
+    from egovsearch.query import run
+
+    return run.explain(index_dir, request)
+
+
+def timeline(index_dir: Path, request: SearchRequest, by: str = "year") -> Timeline:
+    """Matching articles per period; undated ones counted apart."""
+    from egovsearch.query import explore
+
+    return explore.timeline(index_dir, request, by)
+
+
+def sources(index_dir: Path) -> list[SourceCount]:
+    """Every publication with its article count and first and last date."""
+    from egovsearch.query import explore
+
+    return explore.sources(index_dir)
 
 
 def stats(index_dir: Path) -> IndexStats:
     """What the index holds."""
-    meta = read_meta(index_dir)
-    with _searcher(index_dir) as (s, _):
-        langs: Counter[str] = Counter()
-        sources: set[str] = set()
-        dates: list[int] = []
-        n = 0
-        for source, published, lang in _columns(s):
-            n += 1
-            langs[lang] += 1
-            if source:
-                sources.add(source)
-            if published:
-                dates.append(published)
-    return IndexStats(articles=n, languages=dict(sorted(langs.items())), sources=len(sources),
-                      published_min=int_to_date(min(dates)) if dates else None,
-                      published_max=int_to_date(max(dates)) if dates else None,
-                      index_bytes=index_bytes(index_dir), built_at=meta.built_at, archive=meta.archive)
+    from egovsearch.query import explore
 
-
-def sources(index_dir: Path) -> list[SourceCount]:
-    """Every publication with its article count and first/last date, most articles first."""
-    with _searcher(index_dir) as (s, _):
-        count: Counter[str] = Counter()
-        first: dict[str, int] = {}
-        last: dict[str, int] = {}
-        for source, published, _lang in _columns(s):
-            if not source:
-                continue
-            count[source] += 1
-            if published:
-                first[source] = min(first.get(source, published), published)
-                last[source] = max(last.get(source, published), published)
-    return [SourceCount(src, n, int_to_date(first.get(src)), int_to_date(last.get(src)))
-            for src, n in sorted(count.items(), key=lambda kv: (-kv[1], kv[0].lower()))]
-
-
-def timeline(index_dir: Path, request: SearchRequest, by: str = "year") -> Timeline:
-    """Matching articles per year or month; undated ones counted apart."""
-    width = 4 if by == "year" else 6
-    with _searcher(index_dir) as (s, _):
-        c = compile_request(s, index_dir, request)
-        q, flt = c.runnable()
-        docnums = s.search(q, filter=flt, limit=None, scored=False, terms=False).docs()
-        pub = s.reader().column_reader("published")
-        periods: Counter[str] = Counter()
-        undated = 0
-        for d in docnums:
-            v = _date_value(pub[d])
-            if v:
-                key = str(v)[:width]
-                periods[key if by == "year" else f"{key[:4]}-{key[4:]}"] += 1
-            else:
-                undated += 1
-    rows = tuple(sorted(periods.items()))
-    return Timeline(periods=rows, undated=undated, total=sum(periods.values()) + undated)
-
-
-@dataclass(frozen=True, slots=True)
-class _Ref:
-    docnum: int
-    fields: dict[str, Any]
-
-
-def _resolve(s: Any, archive: str, ref: str) -> _Ref:
-    """An article by id, unique id prefix, or path (relative to the archive or absolute)."""
-    rel = ref
-    if os.path.isabs(ref) and archive:
-        rel = os.path.relpath(ref, archive)
-    docnum = s.document_number(path=rel.replace(os.sep, "/"))
-    if docnum is not None:
-        return _Ref(docnum, s.stored_fields(docnum))
-    key = ref.lower()
-    if not key or any(ch not in "0123456789abcdef" for ch in key):
-        raise ArticleNotFound(f"no article with the id or path '{ref}'")
-    # Ids come from file names: scan the path lexicon (no separate id field).
-    matches: dict[str, list[str]] = {}
-    for raw in s.lexicon("path"):
-        path = raw.decode("utf-8")
-        aid = article_id(path)
-        if aid.startswith(key):
-            matches.setdefault(aid, []).append(path)
-    if not matches:
-        raise ArticleNotFound(f"no article with the id or path '{ref}'")
-    if len(matches) > 1:
-        raise AmbiguousId(ref, sorted(matches))
-    paths = next(iter(matches.values()))
-    if len(paths) > 1:  # the same page stored twice: name both paths
-        raise AmbiguousId(ref, sorted(paths))
-    docnum = s.document_number(path=paths[0])
-    return _Ref(docnum, s.stored_fields(docnum))
-
-
-def _read(archive: str, rel: str) -> Article:
-    try:
-        return parse_file(os.path.join(archive, rel), archive)
-    except EgovsearchError as e:
-        raise ArticleNotFound(f"the file of this article cannot be read any more ({e}); "
-                              "run 'egovsearch index'") from None
+    return explore.stats(index_dir)
 
 
 def article(index_dir: Path, ref: str, highlight: str | None = None
             ) -> tuple[Article, tuple[tuple[int, int], ...], str]:
-    """The whole article, spans of `highlight`'s terms in its body, and its absolute path."""
-    with _searcher(index_dir) as (s, archive):
-        r = _resolve(s, archive, ref)
-        art = _read(archive, r.fields["path"])
-        marks: tuple[tuple[int, int], ...] = ()
-        if highlight:
-            c = compile_request(s, index_dir, SearchRequest(query=highlight))
-            marks = tuple(match_spans(art.body, art.language, c.terms.get(art.language, set())))
-    return art, marks, os.path.join(archive, r.fields["path"])
+    """One article by id, unique id prefix or path: (article, highlight spans, absolute path)."""
+    from egovsearch.query import explore
+
+    return explore.article(index_dir, ref, highlight)
 
 
 def similar(index_dir: Path, ref: str, limit: int = 10) -> SearchResult:
-    """Articles most like the given one: its key terms (tf-idf) as a ranked OR query."""
-    with _searcher(index_dir) as (s, archive):
-        r = _resolve(s, archive, ref)
-        art = _read(archive, r.fields["path"])
-        lang = r.fields.get("language", "en")
-        fname = f"body_{lang}"
-        poses, _ = analysis(lang).postings(art.body)
-        n = s.doc_count()
-        weighted = []
-        for term, plist in poses.items():
-            df = s.doc_frequency(fname, term)
-            if df > 1 and len(term) > 2 and not term.isdigit():
-                weighted.append((len(plist) * math.log(n / df), term))
-        top = sorted(weighted, reverse=True)[:SIMILAR_TERMS]
-        if not top:
-            return SearchResult(total=0, hits=(), archive=archive)
-        best = top[0][0]
-        q = wq.Or([wq.Term(fname, t, boost=w / best) for w, t in top])
-        found = [(score, d) for score, d in matches(s, q) if d != r.docnum]
-        c = compile_request(s, index_dir, SearchRequest())
-        c.terms[lang] = {t for _, t in top}
-        hits = tuple(_hit(s, d, score, archive, c) for score, d in best_first(found, limit))
-        return SearchResult(total=len(found), hits=hits, archive=archive)
+    """The articles most like the given one."""
+    from egovsearch.query import explore
+
+    return explore.similar(index_dir, ref, limit)
 
 
 def export(index_dir: Path, request: SearchRequest) -> Iterator[Article]:
-    """Every matching article with its body, read from the archive, in path order."""
-    with _searcher(index_dir) as (s, archive):
-        c = compile_request(s, index_dir, request)
-        q, flt = c.runnable()
-        paths = sorted(s.stored_fields(d)["path"]
-                       for d in s.search(q, filter=flt, limit=None, scored=False, terms=False).docs())
-    for rel in paths:
-        try:
-            yield parse_file(os.path.join(archive, rel), archive)
-        except EgovsearchError:
-            continue  # gone since indexing; `egovsearch doctor` reports it
+    """Every matching article with its body, in path order."""
+    from egovsearch.query import explore
 
-
-@dataclass(frozen=True, slots=True)
-class Health:
-    """How the index compares with the archive (`egovsearch doctor`)."""
-
-    archive: str
-    articles: int
-    missing: tuple[str, ...]  # in the archive, not in the index
-    stale: tuple[str, ...]  # changed since indexing
-    orphaned: tuple[str, ...]  # in the index, gone from the archive
-    skipped: int
-
-    @property
-    def in_sync(self) -> bool:
-        return not (self.missing or self.stale or self.orphaned)
+    return explore.export(index_dir, request)
 
 
 def health(index_dir: Path) -> Health:
-    """Compare the index with its archive; nothing is written."""
-    from egovsearch.engine.writer import plan
+    """The index compared with its archive (`doctor`); nothing is written."""
+    from egovsearch.query import explore
 
-    ix = open_index(index_dir)
-    meta = read_meta(index_dir)
-    if not meta.archive:
-        raise ArticleNotFound(f"the index at {index_dir} does not record its archive; "
-                              "run 'egovsearch index --rebuild'")
-    with reading(index_dir):
-        articles = ix.doc_count()
-    p = plan(Path(meta.archive), index_dir)
-    missing = tuple(t[0] for t in p.to_read if t[3] is None)
-    stale = tuple(t[0] for t in p.to_read if t[3] is not None)
-    return Health(archive=meta.archive, articles=articles, missing=missing, stale=stale,
-                  orphaned=tuple(p.removed), skipped=len(p.still_skipped) + len(p.walk_skips))
+    return explore.health(index_dir)
+
+
+def update_index(archive: Path, index_dir: Path, *, rebuild: bool = False, jobs: int | None = None,
+                 progress: Progress | None = None, lock_timeout: float = 5.0) -> IndexReport:
+    """Build or update the index of `archive` at `index_dir`."""
+    from egovsearch.engine import writer
+
+    return writer.update_index(archive, index_dir, rebuild=rebuild, jobs=jobs, progress=progress,
+                               lock_timeout=lock_timeout)
+
+
+def parse_paths(paths: Iterable[Path], on_skip: Callable[[str, str], None]) -> Iterator[Article]:
+    """Read archive pages (files or folders) into records; no index needed."""
+    from egovsearch.core import archive
+
+    return archive.parse_paths(paths, on_skip)

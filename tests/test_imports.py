@@ -79,7 +79,7 @@ def test_help_imports_neither_whoosh_nor_rich(tmp_path: Path, args: list[str]) -
     assert "Usage:" in proc.stdout
     assert "egovsearch.cli.app" in names  # the real CLI ran
     assert _heavy(names) == []
-    assert not {"egovsearch.query.run", "egovsearch.engine.writer", "egovsearch.api"} & names
+    assert not {"egovsearch.query.run", "egovsearch.engine.writer", "egovsearch.query.explore"} & names
 
 
 def test_help_documents_exit_codes(tmp_path: Path) -> None:
@@ -118,7 +118,7 @@ def test_piped_query_on_the_seeds_is_tsv(tmp_path: Path) -> None:
     assert "rich" not in names  # tsv to a pipe needs no Rich
     # nor the index run's code and records (each dataclass costs ~0.6 ms to create),
     # nor subprocess, which Typer imports for what a query never does (cli.py)
-    assert not {"egovsearch.core.reports", "egovsearch.engine.writer", "egovsearch.api", "subprocess"} & names
+    assert not {"egovsearch.core.reports", "egovsearch.engine.writer", "egovsearch.query.explore", "subprocess"} & names
     (line,) = proc.stdout.splitlines()
     fields = line.split("\t")
     assert len(fields) == 5, fields

@@ -34,7 +34,7 @@ from typer.testing import CliRunner
 
 import egovsearch.core.archive
 import egovsearch.engine.schema
-from egovsearch import api as explore
+from egovsearch.query import explore
 from egovsearch.engine import writer as indexer
 from egovsearch.cli.app import app
 from egovsearch.core.errors import IndexLocked

@@ -24,7 +24,7 @@ import pytest
 from indexing_support import PAGES, SEED_NAME, answers, make_archive, page, paths, unreferenced_files, write_page
 
 import egovsearch.core.archive
-from egovsearch import api as explore
+from egovsearch.query import explore
 from egovsearch.engine.writer import update_index
 from egovsearch.core.reports import Skipped
 

@@ -12,7 +12,7 @@ SEEDS = Path(__file__).parent.parent / "seeds"
 
 def test_search_modules_load_whoosh_without_its_unneeded_imports() -> None:
     code = (
-        "import sys, egovsearch.query.run, egovsearch.api, egovsearch.engine.writer, egovsearch.engine.schema\n"
+        "import sys, egovsearch.query.run, egovsearch.query.explore, egovsearch.engine.writer, egovsearch.engine.schema\n"
         "print(sorted(m for m in ('urllib.request', 'asyncio', 'cached_property', "
         "'whoosh.lang.morph_en', 'whoosh.lang.porter', 'whoosh.lang.dmetaphone', 'whoosh.automata.lev', "
         "'whoosh.highlight', 'random', 'tempfile', 'html', 'calendar', 'queue') if m in sys.modules))\n"

@@ -107,10 +107,10 @@ class Lang(str, Enum):
 def _complete_source(ctx: typer.Context, incomplete: str) -> list[str]:
     """Shell completion for --source: the publication names of the index in use."""
     try:
-        from egovsearch import api as explore
+        from egovsearch import api
 
         index = ctx.params.get("index_dir") or os.environ.get("EGOVSEARCH_INDEX")
-        names = [s.source for s in explore.sources(_index_path(Path(index) if index else None))]
+        names = [s.source for s in api.sources(_index_path(Path(index) if index else None))]
     except Exception:  # completion must never fail loudly
         return []
     low = incomplete.lower()
@@ -183,11 +183,11 @@ def _ensure_index(index: Path) -> None:
         return
     if index != Path("index") and "EGOVSEARCH_INDEX" not in os.environ:
         return
-    from egovsearch.engine.writer import update_index
+    from egovsearch import api
 
     archive = _bundled_archive()
     typer.echo(f"No index at {index}: building it from the bundled sample archive {archive}", err=True)
-    update_index(archive, index)
+    api.update_index(archive, index)
 
 
 def _request(query: str | None, source: list[str] | None, since: str | None, until: str | None,
@@ -213,7 +213,7 @@ def parse(
     A file that is not an article is named on stderr with its reason (exit 2);
     the others are still printed. Example: egovsearch parse seeds/ --format json
     """
-    from egovsearch.core import archive
+    from egovsearch import api
     from egovsearch.output import formats as output
 
     failed = False
@@ -225,7 +225,7 @@ def parse(
 
     with user_errors():
         _check_format(fmt, ("table", "json", "jsonl"))
-        output.write_articles(archive.parse_paths(paths, skip), fmt, sys.stdout,
+        output.write_articles(api.parse_paths(paths, skip), fmt, sys.stdout,
                               color=_color(sys.stdout))
     raise typer.Exit(ExitCode.ERROR if failed else ExitCode.OK)
 
@@ -245,13 +245,13 @@ def index(
 
     Example: egovsearch index --archive ~/archive --index ~/archive-index
     """
+    from egovsearch import api
     from egovsearch.output import formats as output
-    from egovsearch.engine.writer import update_index
 
     with user_errors():
         with output.Progress(sys.stderr, enabled=not quiet and _tty(sys.stderr)) as bar:
             index = _index_path(index_dir)
-            report = update_index(archive or _recorded_archive(index) or _bundled_archive(), index,
+            report = api.update_index(archive or _recorded_archive(index) or _bundled_archive(), index,
                                   rebuild=rebuild, jobs=jobs, progress=bar.update, lock_timeout=wait)
         if not quiet:
             output.write_report(report, sys.stderr, color=_color(sys.stderr))
@@ -289,10 +289,10 @@ def query(
         base = _request(text, source, since, until, lang, sort, None if all_ else (0 if count else limit), offset)
         index = _index_path(index_dir)
         _ensure_index(index)
-        from egovsearch.query import run as search
+        from egovsearch import api
 
         if explain:
-            typer.echo("\n".join(output.clean(line) for line in search.explain(index, base)))
+            typer.echo("\n".join(output.clean(line) for line in api.explain(index, base)))
             return
         queries = [ln.strip() for ln in sys.stdin if ln.strip()] if stdin else [text]
         found, failed = _run_queries(index, base, queries, fmt, count, null, stdin)
@@ -308,9 +308,9 @@ def _run_queries(index: Path, base: SearchRequest, queries: list[str | None], fm
     """
     from dataclasses import replace
 
-    from egovsearch.output import formats as output
-    from egovsearch.query import run as search
+    from egovsearch import api
     from egovsearch.core.models import SearchResult
+    from egovsearch.output import formats as output
 
     total = 0
     failed = False
@@ -319,7 +319,7 @@ def _run_queries(index: Path, base: SearchRequest, queries: list[str | None], fm
         nonlocal total, failed
         for n, q in enumerate(queries, 1):
             try:
-                result = search.search(index, replace(base, query=q))
+                result = api.search(index, replace(base, query=q))
             except EgovsearchError as e:
                 if not batch:
                     raise
@@ -364,12 +364,12 @@ def stats(
 
     Example: egovsearch stats --format json
     """
-    from egovsearch import api as explore
+    from egovsearch import api
     from egovsearch.output import formats as output
 
     with user_errors():
         _check_format(fmt, ("table", "json"))
-        output.write_stats(explore.stats(_index_path(index_dir)), fmt, sys.stdout,
+        output.write_stats(api.stats(_index_path(index_dir)), fmt, sys.stdout,
                            color=_color(sys.stdout))
 
 
@@ -385,12 +385,12 @@ def show(
 
     Example: egovsearch show f495 --highlight "shared services"
     """
-    from egovsearch import api as explore
+    from egovsearch import api
     from egovsearch.output import formats as output
 
     with user_errors():
         _check_format(fmt, ("text", "json"))
-        art, marks, path = explore.article(_index_path(index_dir), ref, highlight)
+        art, marks, path = api.article(_index_path(index_dir), ref, highlight)
         if raw:
             with open(path, "rb") as f:
                 sys.stdout.buffer.write(f.read())
@@ -409,12 +409,12 @@ def sources(
 
     Example: egovsearch sources --format csv
     """
-    from egovsearch import api as explore
+    from egovsearch import api
     from egovsearch.output import formats as output
 
     with user_errors():
         _check_format(fmt, ("table", "json", "csv"))
-        rows = explore.sources(_index_path(index_dir))
+        rows = api.sources(_index_path(index_dir))
         output.page(lambda out: output.write_sources(rows, fmt, out, color=_color(sys.stdout)),
                     sys.stdout, tty=_tty(sys.stdout) and fmt == "table")
 
@@ -439,7 +439,7 @@ def timeline(
 
     Example: egovsearch timeline "open data" --by month --since 2020
     """
-    from egovsearch import api as explore
+    from egovsearch import api
     from egovsearch.output import formats as output
 
     with user_errors():
@@ -447,7 +447,7 @@ def timeline(
         index = _index_path(index_dir)
         _ensure_index(index)
         req = _request(text, source, since, until, lang, Sort.relevance, None, 0)
-        tl = explore.timeline(index, req, by.value)
+        tl = api.timeline(index, req, by.value)
         output.write_timeline(tl, fmt, sys.stdout, color=_color(sys.stdout))
     raise typer.Exit(ExitCode.OK if tl.total else ExitCode.NO_HITS)
 
@@ -465,11 +465,11 @@ def similar(
 
     Example: egovsearch similar f495 -f json
     """
-    from egovsearch import api as explore
+    from egovsearch import api
     from egovsearch.output import formats as output
 
     with user_errors():
-        result = explore.similar(_index_path(index_dir), ref, limit)
+        result = api.similar(_index_path(index_dir), ref, limit)
         chosen = fmt.value if fmt else ("table" if _tty(sys.stdout) else "tsv")
         output.write_hits([(None, result)], chosen, sys.stdout, color=_color(sys.stdout), nul=null)
     raise typer.Exit(ExitCode.OK if result.hits else ExitCode.NO_HITS)
@@ -489,13 +489,13 @@ def export(
 
     Example: egovsearch export --source "Public Service" > public-service.jsonl
     """
-    from egovsearch import api as explore
+    from egovsearch import api
     from egovsearch.output import formats as output
 
     with user_errors():
         _check_format(fmt, ("jsonl", "csv"))
         req = _request(text, source, since, until, lang, Sort.relevance, None, 0)
-        n = output.write_articles(explore.export(_index_path(index_dir), req), fmt, sys.stdout)
+        n = output.write_articles(api.export(_index_path(index_dir), req), fmt, sys.stdout)
     raise typer.Exit(ExitCode.OK if n else ExitCode.NO_HITS)
 
 
@@ -505,11 +505,11 @@ def doctor(index_dir: IndexOpt = None) -> None:
 
     Exit 0 when in sync, 1 when 'egovsearch index' would change something.
     """
-    from egovsearch import api as explore
+    from egovsearch import api
     from egovsearch.output import formats as output
 
     with user_errors():
-        h = explore.health(_index_path(index_dir))
+        h = api.health(_index_path(index_dir))
         for kind, paths in (("missing", h.missing), ("stale", h.stale), ("orphaned", h.orphaned)):
             for p in paths:
                 typer.echo(f"{kind}\t{output.clean(p)}")

@@ -80,3 +80,19 @@ class Timeline:
     periods: tuple[tuple[str, int], ...]
     undated: int
     total: int
+
+
+@dataclass(frozen=True, slots=True)
+class Health:
+    """How the index compares with the archive (`egovsearch doctor`)."""
+
+    archive: str
+    articles: int
+    missing: tuple[str, ...]  # in the archive, not in the index
+    stale: tuple[str, ...]  # changed since indexing
+    orphaned: tuple[str, ...]  # in the index, gone from the archive
+    skipped: int
+
+    @property
+    def in_sync(self) -> bool:
+        return not (self.missing or self.stale or self.orphaned)

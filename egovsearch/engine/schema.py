@@ -16,9 +16,9 @@ from egovsearch.engine import boot as _whoosh  # noqa: F401  (first: trims Whoos
 # isort: split
 from whoosh.fields import ID, NUMERIC, STORED, Schema
 
-from egovsearch.engine.analysis import LANGUAGES, LangText
 from egovsearch.core.models import Article
 from egovsearch.core.textfold import fold_name
+from egovsearch.engine.analysis import LANGUAGES, LangText
 
 
 def build_schema() -> Schema:

@@ -24,17 +24,17 @@ from egovsearch.engine import boot as _whoosh  # noqa: F401  (first: trims Whoos
 from whoosh import query as wq
 from whoosh.matching import ListMatcher, NullMatcher
 
-from egovsearch.query import parse as ql
 from egovsearch.core import vocab as vocabulary
-from egovsearch.engine.analysis import LANGUAGES, WORD_RE, analysis
 from egovsearch.core.archive import parse_file
 from egovsearch.core.compounds import Vocabulary, compounds_of
 from egovsearch.core.errors import EgovsearchError, QueryError
-from egovsearch.engine.scoring import FastPhrase, by_date, matches, scored
 from egovsearch.core.models import Hit, SearchRequest, SearchResult
-from egovsearch.engine.schema import date_to_int, int_to_date
-from egovsearch.engine.store import open_index, read_meta, reading
 from egovsearch.core.textfold import fold, fold_name, fold_variants
+from egovsearch.engine.analysis import LANGUAGES, WORD_RE, analysis
+from egovsearch.engine.schema import date_to_int, int_to_date
+from egovsearch.engine.scoring import FastPhrase, by_date, matches, scored
+from egovsearch.engine.store import open_index, read_meta, reading
+from egovsearch.query import parse as ql
 
 COMPOUND_BOOST = 0.4  # a compound containing the word ranks below the word itself
 TITLE_SCAN = 40  # title words lie within the first positions of the body
@@ -293,7 +293,8 @@ def _searcher(index_dir: Path) -> Iterator[tuple[Any, str]]:
         yield s, archive
 
 
-def search(index_dir: Path, request: SearchRequest) -> SearchResult:
+def search(index_dir: Path, request: SearchRequest, *, snippets: bool = True,
+           suggest: bool = True) -> SearchResult:
     """Run a search; `request.limit` 0 counts only."""
     with _searcher(index_dir) as (s, archive):
         c = compile_request(s, index_dir, request)
@@ -308,7 +309,7 @@ def search(index_dir: Path, request: SearchRequest) -> SearchResult:
         # Without text terms nothing is relevant: the filters' own scores mean nothing.
         hits = tuple(_hit(s, docnum, score if c.query is not None else 0.0, archive, c)
                      for score, docnum in top[request.offset:]) if want != 0 else ()
-        suggestion = _suggest(index_dir, request.query) if total == 0 and request.query else None
+        suggestion = _suggest(index_dir, request.query) if suggest and total == 0 and request.query else None
         return SearchResult(total=total, hits=hits, archive=archive, suggestion=suggestion)
 
 
