@@ -79,9 +79,9 @@ def export(index_dir: Path, request: SearchRequest) -> Iterator[Article]:
 
 def health(index_dir: Path) -> Health:
     """The index compared with its archive (`doctor`); nothing is written."""
-    from egovsearch.query import explore
+    from egovsearch.engine import health as check
 
-    return explore.health(index_dir)
+    return check.health(index_dir)
 
 
 def update_index(archive: Path, index_dir: Path, *, rebuild: bool = False, jobs: int | None = None,

@@ -23,11 +23,11 @@ from whoosh import query as wq
 from egovsearch.core.archive import article_id, parse_file
 from egovsearch.core.errors import AmbiguousId, ArticleNotFound, EgovsearchError
 from egovsearch.core.models import Article, SearchRequest, SearchResult
-from egovsearch.core.reports import Health, IndexStats, SourceCount, Timeline
+from egovsearch.core.reports import IndexStats, SourceCount, Timeline
 from egovsearch.engine.analysis import analysis
 from egovsearch.engine.schema import int_to_date
 from egovsearch.engine.scoring import best_first, matches
-from egovsearch.engine.store import index_bytes, open_index, read_meta, reading
+from egovsearch.engine.store import index_bytes, read_meta
 from egovsearch.query.run import _hit, _searcher, compile_request, match_spans
 
 SIMILAR_TERMS = 25  # key terms of the reference article that make the similarity query
@@ -202,23 +202,3 @@ def export(index_dir: Path, request: SearchRequest) -> Iterator[Article]:
             yield parse_file(os.path.join(archive, rel), archive)
         except EgovsearchError:
             continue  # gone since indexing; `egovsearch doctor` reports it
-
-
-
-
-def health(index_dir: Path) -> Health:
-    """Compare the index with its archive; nothing is written."""
-    from egovsearch.engine.writer import plan
-
-    ix = open_index(index_dir)
-    meta = read_meta(index_dir)
-    if not meta.archive:
-        raise ArticleNotFound(f"the index at {index_dir} does not record its archive; "
-                              "run 'egovsearch index --rebuild'")
-    with reading(index_dir):
-        articles = ix.doc_count()
-    p = plan(Path(meta.archive), index_dir)
-    missing = tuple(t[0] for t in p.to_read if t[3] is None)
-    stale = tuple(t[0] for t in p.to_read if t[3] is not None)
-    return Health(archive=meta.archive, articles=articles, missing=missing, stale=stale,
-                  orphaned=tuple(p.removed), skipped=len(p.still_skipped) + len(p.walk_skips))
