@@ -31,7 +31,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner, Result
 
-import egovsearch.cli.app
+import egovsearch.cli.commands
 from egovsearch.cli.app import app
 from egovsearch.engine.writer import update_index
 
@@ -905,7 +905,7 @@ COLOUR_ENV = {"TERM": "xterm-256color", "PAGER": "cat", "COLUMNS": "100", "LINES
 
 def _force_colour(monkeypatch: pytest.MonkeyPatch) -> None:
     """Make the CLI believe it writes to a colour terminal."""
-    monkeypatch.setattr(egovsearch.cli.app, "_tty", lambda stream: True)
+    monkeypatch.setattr(egovsearch.cli.commands, "_tty", lambda stream: True)
 
 
 @pytest.mark.parametrize(
