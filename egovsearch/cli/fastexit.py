@@ -32,6 +32,8 @@ def run(main: Callable[[], object]) -> NoReturn:
         code = _code(main())
     except SystemExit as e:
         code = _code(e.code)
+    except BrokenPipeError:  # (the CLI's user_errors stops this first; a safety net for the rest)
+        code = 0
     atexit._run_exitfuncs()
     for stream in (sys.stdout, sys.stderr):
         try:
