@@ -114,3 +114,29 @@ def test_an_unknown_format_has_one_message_for_every_command(command: str, tmp_p
 
 def test_every_kind_of_record_has_a_command() -> None:
     assert set(KINDS.values()) == set(formats.FORMATS)
+
+
+_BEHIND_THE_API = ("egovsearch.engine", "egovsearch.query", "whoosh", "rich")
+
+
+def _behind_the_api(source: str) -> list[str]:
+    """Modules behind the api that `source` imports, at any depth."""
+    import ast
+
+    found = []
+    for node in ast.walk(ast.parse(source)):
+        names = ([a.name for a in node.names] if isinstance(node, ast.Import)
+                 else [node.module or ""] if isinstance(node, ast.ImportFrom) else [])
+        found += [n for n in names if n.startswith(_BEHIND_THE_API)]
+    return found
+
+
+def test_the_cli_reaches_the_engine_and_the_queries_only_through_the_api() -> None:
+    """cli -> api -> query -> engine: no module of the CLI imports the layers behind
+    the api (the commands import inside their functions, so every depth counts)."""
+    assert _behind_the_api("def f():\n    from egovsearch.engine.store import generation\n") == [
+        "egovsearch.engine.store"]
+    package = Path(cli_app.__file__).resolve().parent.parent
+    paths = [*sorted((package / "cli").glob("*.py")), package / "__main__.py"]
+    assert len(paths) >= 7
+    assert {p.name: _behind_the_api(p.read_text(encoding="utf-8")) for p in paths} == {p.name: [] for p in paths}
