@@ -22,12 +22,12 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from egovsearch.core.models import HIT_FIELDS, Article, Hit, SearchResult
+from egovsearch.core.reports import IndexReport, IndexStats, Skipped, SourceCount, Timeline
 from egovsearch.output import formats as output
 from egovsearch.output import pager as paging
 from egovsearch.output import terminal
 from egovsearch.output import text as shown
-from egovsearch.core.models import HIT_FIELDS, Article, Hit, SearchResult
-from egovsearch.core.reports import IndexReport, IndexStats, Skipped, SourceCount, Timeline
 
 HOSTILE_TITLE = "Evil [bold]x[/bold] \x1b[31mred\x1b[0m [link=http://e]click\x1b]8;;http://e\x1b\\here"
 HOSTILE_SNIPPET = "Snippet [bold]x[/bold] \x1b[31mVerwaltung\x1b[0m \x1b]8;;http://e\x1b\\link\x1b]8;;\x1b\\ end"
