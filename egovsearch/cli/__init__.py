@@ -1,8 +1,8 @@
 """The command line: a Typer app built from a table of commands (``cli.app``).
 
 Typer is imported here, first, for every module of the package: it imports
-``subprocess`` (and with it ``signal`` and ``selectors``: ~3 ms of every run,
-measured with ``python -X importtime -m egovsearch --help``) only for
+``subprocess`` (and with it ``signal`` and ``selectors``: about 3 ms of every run,
+7 ms on a loaded machine, median of 9 ``python -X importtime`` runs) only for
 ``typer.launch()`` and installing shell completion. A stand-in takes its place
 while Typer loads, and the real module loads when one of those runs
 (tests/test_startup.py checks both).

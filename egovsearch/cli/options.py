@@ -19,17 +19,23 @@ from egovsearch.output import formats
 
 
 class Sort(str, Enum):
+    """--sort: the order of the hits."""
+
     relevance = "relevance"
     newest = "newest"
     oldest = "oldest"
 
 
 class Lang(str, Enum):
+    """--lang: the two languages of the archive."""
+
     de = "de"
     en = "en"
 
 
 class Period(str, Enum):
+    """timeline --by: the length of a period."""
+
     year = "year"
     month = "month"
 
