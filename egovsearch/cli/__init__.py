@@ -1,4 +1,10 @@
-"""The command line: a Typer app built from a table of commands (``cli.app``).
+"""The command line: a Typer app built from a table of commands.
+
+- ``app``: the table of commands (a new command is one line there) and the app;
+- ``commands``: the commands, each calling one ``egovsearch.api`` function;
+- ``options``: the options several commands share (``--index``, filters, ``--format``);
+- ``errors``: the one mapping of failures to ``Error: ...`` lines and exit codes;
+- ``fastexit``: ending the process without the interpreter's teardown.
 
 Typer is imported here, first, for every module of the package: it imports
 ``subprocess`` (and with it ``signal`` and ``selectors``: about 3 ms of every run,
