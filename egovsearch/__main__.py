@@ -1,4 +1,5 @@
-"""The ``egovsearch`` command and ``python -m egovsearch``."""
+"""The ``egovsearch`` command and ``python -m egovsearch``: process-level
+settings and the fast exit, nothing else."""
 
 import gc
 
@@ -10,9 +11,10 @@ def main() -> None:
     # while they load (~13 ms of CPU in a query). Less often, not never:
     # `index` and `export` run long.
     gc.set_threshold(100_000, 50, 100)
+    from egovsearch.cli import fastexit
     from egovsearch.cli.app import main as run
 
-    run()
+    fastexit.run(run)
 
 
 if __name__ == "__main__":

@@ -98,3 +98,18 @@ def parse_paths(paths: Iterable[Path], on_skip: Callable[[str, str], None]) -> I
     from egovsearch.core import archive
 
     return archive.parse_paths(paths, on_skip)
+
+
+def index_exists(index_dir: Path) -> bool:
+    """Whether `index_dir` holds a committed index (from file names only: nothing is opened)."""
+    from egovsearch.engine import store
+
+    return store.generation(index_dir) is not None
+
+
+def recorded_archive(index_dir: Path) -> Path | None:
+    """The archive an existing index was built from, as its metadata records it (None if unknown)."""
+    from egovsearch.engine import store
+
+    recorded = store.read_meta(index_dir).archive
+    return Path(recorded) if recorded else None

@@ -31,7 +31,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner, Result
 
-import egovsearch.cli.app
+import egovsearch.cli.commands
 from egovsearch.cli.app import app
 from egovsearch.engine.writer import update_index
 
@@ -187,7 +187,7 @@ def _with_scores(
     """The expected objects in the contract's key order, with the scores the search gave."""
     return [
         {k: (s if k == "score" else o[k]) for k in HIT_KEYS}
-        for o, s in zip(objs, scores)
+        for o, s in zip(objs, scores, strict=True)
     ]
 
 
@@ -708,7 +708,7 @@ SOURCES = [
 def test_sources_json_csv_table(ix: Path) -> None:
     r = ok(run(ix, "sources", "--format", "json"))
     assert json.loads(r.stdout) == [
-        dict(zip(("source", "count", "first", "last"), s)) for s in SOURCES
+        dict(zip(("source", "count", "first", "last"), s, strict=True)) for s in SOURCES
     ]
     r = ok(run(ix, "sources", "-f", "csv"))
     assert r.stdout == "source,count,first,last\n" + "".join(
@@ -905,7 +905,7 @@ COLOUR_ENV = {"TERM": "xterm-256color", "PAGER": "cat", "COLUMNS": "100", "LINES
 
 def _force_colour(monkeypatch: pytest.MonkeyPatch) -> None:
     """Make the CLI believe it writes to a colour terminal."""
-    monkeypatch.setattr(egovsearch.cli.app, "_tty", lambda stream: True)
+    monkeypatch.setattr(egovsearch.cli.commands, "_tty", lambda stream: True)
 
 
 @pytest.mark.parametrize(

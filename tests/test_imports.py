@@ -117,7 +117,7 @@ def test_piped_query_on_the_seeds_is_tsv(tmp_path: Path) -> None:
     assert proc.returncode == 0, proc.stderr[-2000:]
     assert "rich" not in names  # tsv to a pipe needs no Rich
     # nor the index run's code and records (each dataclass costs ~0.6 ms to create),
-    # nor subprocess, which Typer imports for what a query never does (cli.py)
+    # nor subprocess, which Typer imports for what a query never does (egovsearch/cli/__init__.py)
     assert not {"egovsearch.core.reports", "egovsearch.engine.writer", "egovsearch.query.explore", "subprocess"} & names
     (line,) = proc.stdout.splitlines()
     fields = line.split("\t")
@@ -163,7 +163,7 @@ def test_bare_command_prints_the_help_on_stderr(tmp_path: Path) -> None:
 
 
 def test_output_is_complete_and_a_closed_pipe_is_quiet(tmp_path: Path) -> None:
-    """The process ends without the interpreter's teardown (main() in cli.py):
+    """The process ends without the interpreter's teardown (cli/fastexit.py):
     everything written still arrives, and a reader that stops early (`| head`)
     gives neither a message nor an error code."""
     archive = tmp_path / "archive"
@@ -186,11 +186,11 @@ def test_output_is_complete_and_a_closed_pipe_is_quiet(tmp_path: Path) -> None:
 def test_each_command_alone_is_the_command_of_the_whole_app(tmp_path: Path) -> None:
     """main() builds only the command named on the command line: its help (options,
     defaults, texts) and its errors are those of the whole app."""
-    from egovsearch.cli.app import app
+    from egovsearch.cli.app import COMMANDS, app
 
     whole_app = "import sys; from egovsearch.cli.app import app; app(prog_name='python -m egovsearch')"
-    names = [c.callback.__name__ for c in app.registered_commands if c.callback]
-    assert len(names) == 10
+    names = [c.name for c in app.registered_commands if c.name]
+    assert names == list(COMMANDS) and len(names) == 10
     for args in [[name, "--help"] for name in names] + [["query", "--bogus"], ["show"]]:
         alone = _python(["-m", "egovsearch", *args], tmp_path)
         whole = _python(["-c", whole_app, *args], tmp_path)

@@ -1,4 +1,4 @@
-"""Exact output of every writer in egovsearch.output.formats, on hand-made records.
+"""Exact output of every writer in egovsearch.output (formats, terminal, pager, text), on hand-made records.
 
 Hostile text (Rich markup, CSI and OSC escape sequences) sits in the second hit's
 title and snippet: text formats must show it literally without the control
@@ -22,9 +22,12 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from egovsearch.output import formats as output
 from egovsearch.core.models import HIT_FIELDS, Article, Hit, SearchResult
 from egovsearch.core.reports import IndexReport, IndexStats, Skipped, SourceCount, Timeline
+from egovsearch.output import formats as output
+from egovsearch.output import pager as paging
+from egovsearch.output import terminal
+from egovsearch.output import text as shown
 
 HOSTILE_TITLE = "Evil [bold]x[/bold] \x1b[31mred\x1b[0m [link=http://e]click\x1b]8;;http://e\x1b\\here"
 HOSTILE_SNIPPET = "Snippet [bold]x[/bold] \x1b[31mVerwaltung\x1b[0m \x1b]8;;http://e\x1b\\link\x1b]8;;\x1b\\ end"
@@ -80,20 +83,20 @@ def rstripped(text: str) -> str:
     ("surrogate\udc80gone", "surrogategone"),
 ])
 def test_clean(raw: str, expected: str) -> None:
-    assert output.clean(raw) == expected
+    assert shown.clean(raw) == expected
 
 
 @settings(derandomize=True, max_examples=300, deadline=None)
 @given(st.lists(st.characters(min_codepoint=0, max_codepoint=0x2FF) | st.sampled_from(
     ["\x1b[", "\x1b]", "\x1b\\", "\x07", "\x9b", "\x9c", "\udc80", "1;3", "m"])).map("".join))
 def test_clean_leaves_no_control(text: str) -> None:
-    cleaned = output.clean(text)
+    cleaned = shown.clean(text)
     assert not re.search(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff]", cleaned)
-    assert output.clean(cleaned) == cleaned
+    assert shown.clean(cleaned) == cleaned
 
 
 def test_clean_marked_moves_marks_with_the_text() -> None:
-    text, marks = output._clean_marked(HOSTILE_SNIPPET, H2.marks)
+    text, marks = shown.clean_marked(HOSTILE_SNIPPET, H2.marks)
     assert text == "Snippet [bold]x[/bold] Verwaltung link end"
     assert [text[s:e] for s, e in marks] == ["Verwaltung"]
 
@@ -420,7 +423,7 @@ def test_timeline_coloured_bars() -> None:
 def test_report() -> None:
     skipped = tuple(Skipped(f"f{i}.txt", "empty file") for i in range(6)) + (Skipped("x\x1b[2J.bin", "binary"),)
     buf = io.StringIO()
-    output.write_report(IndexReport(3, 1, 0, 2, 10, skipped, 1.25), buf, color=False)
+    terminal.write_report(IndexReport(3, 1, 0, 2, 10, skipped, 1.25), buf, color=False)
     assert buf.getvalue() == """\
 Index updated in 1.2 s: 3 added, 1 updated, 0 renamed, 2 removed, 10 unchanged, 7 skipped
   skipped f0.txt: empty file
@@ -431,17 +434,17 @@ Index updated in 1.2 s: 3 added, 1 updated, 0 renamed, 2 removed, 10 unchanged, 
   ... and 2 more
 """
     buf = io.StringIO()
-    output.write_report(IndexReport(1, 0, 0, 0, 0, (), 0.04, rebuilt=True), buf, color=True)
+    terminal.write_report(IndexReport(1, 0, 0, 0, 0, (), 0.04, rebuilt=True), buf, color=True)
     assert SGR.sub("", buf.getvalue()) == (
         "Index rebuilt in 0.0 s: 1 added, 0 updated, 0 renamed, 0 removed, 0 unchanged, 0 skipped\n")
 
 
 def test_progress() -> None:
     buf = io.StringIO()
-    with output.Progress(buf, enabled=False) as bar:
+    with terminal.Progress(buf, enabled=False) as bar:
         bar.update(1, 2)
     assert buf.getvalue() == ""
-    with output.Progress(buf, enabled=True, description="Indexing") as bar:
+    with terminal.Progress(buf, enabled=True, description="Indexing") as bar:
         for done in range(4):
             bar.update(done, 3)
     plain = re.sub(r"\x1b\[[0-9;?]*[A-Za-z]", "", buf.getvalue())
@@ -464,11 +467,11 @@ def test_page_writes_directly_unless_a_tall_text_on_a_terminal(
     monkeypatch.setenv("PAGER", f"sh -c 'cat > {paged}'")
     for tty, n in ((False, 50), (True, 23)):
         buf = io.StringIO()
-        output.page(_lines(n), buf, tty=tty)
+        paging.page(_lines(n), buf, tty=tty)
         assert buf.getvalue() == _lines_text(n)
     assert not paged.exists()
     buf = io.StringIO()
-    output.page(_lines(24), buf, tty=True)
+    paging.page(_lines(24), buf, tty=True)
     assert buf.getvalue() == ""
     assert paged.read_text() == _lines_text(24)
 
@@ -477,14 +480,14 @@ def test_page_falls_back_when_the_pager_cannot_start(monkeypatch: pytest.MonkeyP
     for pager in ("/nonexistent/pager -x", "cat", "", "unbalanced 'quote"):
         monkeypatch.setenv("PAGER", pager)
         buf = io.StringIO()
-        output.page(_lines(30), buf, tty=True)
+        paging.page(_lines(30), buf, tty=True)
         assert buf.getvalue() == _lines_text(30)
 
 
 def test_page_survives_a_pager_that_quits_early(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("PAGER", "true")  # exits without reading: the write meets a broken pipe
     buf = io.StringIO()
-    output.page(_lines(20_000), buf, tty=True)
+    paging.page(_lines(20_000), buf, tty=True)
     assert buf.getvalue() == ""
 
 

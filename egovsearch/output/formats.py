@@ -1,89 +1,81 @@
-"""Everything egovsearch prints: result formats, article view, stats, charts, progress.
+"""The registry of output formats, and the machine formats (tsv, json, jsonl, csv, paths, ids).
 
-The only module that imports Rich, and only inside the functions that draw
-tables, colours or bars, so ``import egovsearch.output.formats`` stays cheap and the
-csv/json/tsv writers never load Rich. Article text is untrusted: every text
-format passes it through :func:`clean` and Rich only ever gets ``Text``
-objects, never markup strings. stdout gets data; summaries go to ``err``.
+:data:`FORMATS` lists, per kind of record, every format name with its writer,
+in the order shown to users (the first is the command's default). The CLI
+builds each ``--format`` option from it (choices in the help, the check of an
+unknown name and its message) and writes through it, so a new format is one
+writer and one line here. Formats drawn for a person (tables, the article
+view, the chart) are written by :mod:`egovsearch.output.terminal`, which this
+module imports only when one of them is asked for: the machine formats never
+load it, nor Rich. stdout gets data; summaries go to stderr elsewhere.
 """
 
 from __future__ import annotations
 
-import contextlib
-import io
-import json
 import os
 import re
-import shutil
-from collections.abc import Callable, Iterable, Sequence
-from typing import TYPE_CHECKING, Any, TextIO
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from typing import TYPE_CHECKING, Any, NamedTuple, TextIO
 
-from egovsearch.core.models import HIT_FIELDS, Article, SearchResult
+if TYPE_CHECKING:
+    from egovsearch.core.models import Article, Hit, SearchResult
+    from egovsearch.core.reports import IndexStats, SourceCount, Timeline
 
-if TYPE_CHECKING:  # pragma: no cover - typing only, Rich loads lazily at run time
-    from rich.console import Console
-    from rich.text import Text
-
-    from egovsearch.core.reports import IndexReport, IndexStats, SourceCount, Timeline
-
-HIT_FORMATS = ("table", "tsv", "json", "jsonl", "csv", "paths", "ids")
-
-# Whole escape sequences first (so their parameters do not survive as text), then
-# lone control characters: C0 except \n and \t, DEL, C1, and lone surrogates
-# (which cannot be encoded and would crash the write). A string sequence (OSC,
-# DCS, APC...) without its terminator loses only its introducer, not the text after it.
-_CONTROL = re.compile(
-    r"\x1b\[[0-?]*[ -/]*[@-~]"  # CSI: colours, cursor moves, screen clears
-    r"|\x1b[\]PX^_][^\x07\x1b\x9c]*(?:\x07|\x1b\\|\x9c)"  # OSC (hyperlinks, titles), DCS, SOS, PM, APC
-    r"|\x1b[ -/]*[0-~]?"  # any other ESC sequence, or a lone ESC
-    r"|\x9b[0-?]*[ -/]*[@-~]"  # 8-bit CSI
-    r"|[\x90\x98\x9d\x9e\x9f][^\x07\x1b\x9c]*(?:\x07|\x9c)"  # 8-bit string sequences
-    r"|[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff]"
-)
-_SURROGATE = re.compile(r"[\ud800-\udfff]")
-_MARK = "bold yellow not dim"  # matched terms stand out of the dim snippet
+# `egovsearch --help` imports this module for the format names: everything a
+# writer needs beyond them (json, the records, the cleaner and its pattern)
+# loads when a writer runs. A string pattern: re compiles it at first use.
+_SURROGATE = r"[\ud800-\udfff]"
 
 
-def clean(text: str) -> str:
-    """`text` without terminal control characters and escape sequences; \\n and \\t kept."""
-    return _CONTROL.sub("", text)
+class Options(NamedTuple):
+    """How to write: colour (terminal formats), NUL-ended records (paths, ids), a
+    leading query field (a --stdin batch), the table's first rank, highlight spans."""
+
+    color: bool = False
+    nul: bool = False
+    with_query: bool = False
+    first_rank: int = 1
+    marks: Sequence[tuple[int, int]] = ()
 
 
-def _clean_marked(text: str, marks: Iterable[tuple[int, int]]) -> tuple[str, list[tuple[int, int]]]:
-    """Clean `text` and move the (start, end) `marks` to the same characters in the result."""
-    removed = [m.span() for m in _CONTROL.finditer(text)]
-    spans = [(max(0, s), min(len(text), e)) for s, e in marks if s < e]
-    if not removed:
-        return text, spans
-
-    def shift(pos: int) -> int:
-        gone = 0
-        for start, end in removed:
-            if start >= pos:
-                break
-            gone += min(end, pos) - start
-        return pos - gone
-
-    return _CONTROL.sub("", text), [(shift(s), shift(e)) for s, e in spans]
+# A writer takes the records of its kind, the stream and the options; it
+# returns how many records it wrote.
+Writer = Callable[[Any, TextIO, Options], int]
 
 
-def _one_line(text: str) -> str:
-    """A cleaned single-line field: tabs and newlines become spaces (TSV, table cells)."""
-    return clean(text).replace("\t", " ").replace("\n", " ")
+class UnknownFormat(ValueError):
+    """A format name the kind of record does not have (the message lists those it has)."""
+
+    def __init__(self, kind: str, name: str) -> None:
+        super().__init__(f"unknown format {name!r}; expected one of {', '.join(names(kind))}")
+        self.kind = kind
+        self.name = name
+
+
+# --- machine-format helpers -------------------------------------------------------
 
 
 def _json(obj: Any, indent: int | None = None) -> str:
     """JSON with UTF-8 kept; \\u-escaped only when a lone surrogate would not encode."""
+    import json
+
     text = json.dumps(obj, ensure_ascii=False, indent=indent)
-    return json.dumps(obj, indent=indent) if _SURROGATE.search(text) else text
+    return json.dumps(obj, indent=indent) if re.search(_SURROGATE, text) else text
+
+
+def _json_array(objs: Iterable[dict[str, Any]], out: TextIO) -> int:
+    """A JSON array with one object a line; return the count."""
+    texts = [_json(o) for o in objs]
+    out.write("[" + ",\n ".join(texts) + "]\n")
+    return len(texts)
 
 
 def _cell(value: Any) -> Any:
     """A CSV cell: None empty, strings made encodable, anything else as is."""
     if value is None:
         return ""
-    if isinstance(value, str) and _SURROGATE.search(value):
-        return _SURROGATE.sub("\ufffd", value)
+    if isinstance(value, str) and re.search(_SURROGATE, value):
+        return re.sub(_SURROGATE, "\ufffd", value)
     return value
 
 
@@ -103,425 +95,279 @@ class _Csv:
         (self._quoted if crlf else self._plain).writerow(cells)
 
 
-def _check(fmt: str, allowed: Sequence[str]) -> None:
-    """Refuse a format the writer does not know (the CLI validates first; this is a bug guard)."""
-    if fmt not in allowed:
-        raise ValueError(f"unknown format {fmt!r}; expected one of {', '.join(allowed)}")
-
-
-def _width() -> int:
-    """Terminal width (COLUMNS first), 80 when there is no terminal."""
-    return shutil.get_terminal_size((80, 24)).columns
-
-
-def _console(out: TextIO, color: bool, *, live: bool = False) -> Console:
-    """A Rich console on `out` that never interprets markup, emoji or highlights text.
-
-    `live` (progress bars on stderr): animated, and Rich finds the width itself.
-    """
-    from rich.console import Console
-
-    return Console(
-        file=out, width=None if live else _width(), color_system="auto" if color else None,
-        force_terminal=color, no_color=not color, markup=False, emoji=False, highlight=False,
-        legacy_windows=False, force_jupyter=False, force_interactive=live,
-    )
-
-
-def _styled(parts: Iterable[tuple[str, str]]) -> Text:
-    """A Text from (already cleaned text, style) pieces."""
-    from rich.text import Text
-
-    text = Text()
-    for piece, style in parts:
-        text.append(piece, style or None)
-    return text
-
-
-def _emit(out: TextIO, lines: Iterable[list[tuple[str, str]]], color: bool) -> None:
-    """Write lines of (text, style) pieces: plain when not coloured, else through Rich."""
-    if not color:
-        for line in lines:
-            out.write("".join(piece for piece, _ in line) + "\n")
-        return
-    console = _console(out, True)
-    for line in lines:
-        console.print(_styled(line), soft_wrap=True)
-
-
 # --- search hits ------------------------------------------------------------------
 
+if TYPE_CHECKING:
+    Results = Iterable[tuple[str | None, SearchResult]]
 
-def write_hits(
-    results: Iterable[tuple[str | None, SearchResult]], fmt: str, out: TextIO, *,
-    color: bool, nul: bool = False, with_query: bool = False, first_rank: int = 1,
-) -> int:
-    """Write the hits of one or more searches in `fmt`; return how many hits were written.
 
-    `first_rank` numbers the table's first row (the CLI passes offset + 1). `nul`
-    ends each line of `paths` and `ids` with NUL instead of a newline.
-    """
-    _check(fmt, HIT_FORMATS)
-    written = 0
-    end = "\0" if nul else "\n"
-    if fmt == "json":
-        # One array over all results, streamed an object a line (as sqlite-utils does).
-        out.write("[")
-    writer = _Csv(out) if fmt == "csv" else None
-    if writer is not None:
-        writer.row((("query",) if with_query else ()) + HIT_FIELDS)
-    console = _console(out, color) if fmt == "table" else None
-    for n, (query, result) in enumerate(results):
-        if console is not None:
-            _hit_table(console, query if with_query else None, result, first_rank, n > 0)
-            written += len(result.hits)
-            continue
+def _hits(results: Results) -> Iterator[tuple[str | None, SearchResult, Hit]]:
+    for query, result in results:
         for hit in result.hits:
-            if fmt in ("json", "jsonl"):
-                obj = hit.to_dict()
-                if with_query:
-                    obj = {"query": query, **obj}
-                if fmt == "jsonl":
-                    out.write(_json(obj) + "\n")
-                else:
-                    out.write((",\n " if written else "") + _json(obj))
-            elif writer is not None:
-                writer.row(([query] if with_query else []) + list(hit.to_dict().values()))
-            elif fmt == "tsv":
-                fields = [hit.id, hit.to_dict()["published"], hit.source, hit.title, hit.path]
-                if with_query:
-                    fields.insert(0, query)
-                out.write("\t".join(_one_line(f) if f else "" for f in fields) + "\n")
-            elif fmt == "paths":
-                path = os.path.join(result.archive, hit.path)
-                # NUL mode keeps the exact path for xargs -0; line mode is for eyes and must be safe.
-                out.write((path if nul else _one_line(path)) + end)
-            else:  # ids
-                out.write(hit.id + end)
-            written += 1
-        if fmt == "jsonl":
-            out.flush()
-    if fmt == "json":
-        out.write("]\n")
-    return written
+            yield query, result, hit
 
 
-def _hit_table(console: Console, query: str | None, result: SearchResult, first_rank: int, gap: bool) -> None:
-    """One borderless table: rank, date, source, title with a two-line snippet below it."""
-    from rich import box
-    from rich.table import Table
-    from rich.text import Text
+def _hit_object(query: str | None, hit: Hit, o: Options) -> dict[str, Any]:
+    obj = hit.to_dict()
+    return {"query": query, **obj} if o.with_query else obj
 
-    if gap:
-        console.print()
-    if query is not None:
-        console.print(_styled([("query: ", "bold"), (_one_line(query), "")]), soft_wrap=True)
-    if not result.hits:
-        return
-    rank_w = len(str(first_rank + len(result.hits) - 1))
-    # Below 60 columns the source gives way to the title. Each column gap is 3 cells
-    # (separator and padding, no outer edge); the title takes the rest.
-    source_w = min(20, max(len("Source"), *(len(_one_line(h.source or "")) for h in result.hits)))
-    source_w = source_w if console.width >= 60 else 0
-    title_w = max(10, console.width - rank_w - 10 - source_w - (9 if source_w else 6))
-    table = Table(box=box.SIMPLE, show_edge=False, pad_edge=False, show_lines=True, header_style="bold")
-    table.add_column("#", justify="right", width=rank_w, no_wrap=True)
-    table.add_column("Published", width=10, no_wrap=True)
-    if source_w:
-        table.add_column("Source", width=source_w, overflow="fold")
-    table.add_column("Title", width=title_w, overflow="fold")
-    for rank, hit in enumerate(result.hits, start=first_rank):
-        cell = Text(_one_line(hit.title), style="bold", end="")
-        snippet, marks = _clean_marked(hit.snippet, hit.marks)
-        snippet = snippet.replace("\t", " ").replace("\n", " ").strip()
-        if snippet:
-            text = Text(snippet, style="dim")
-            for start, end in marks:
-                text.stylize(_MARK, start, end)
-            lines = list(text.wrap(console, title_w, overflow="fold"))
-            if len(lines) > 2:  # at most two lines of snippet; mark the cut
-                last = lines[1]
-                last.rstrip()
-                if last.cell_len >= title_w:  # make room for the ellipsis: drop the last word
-                    cut = last.plain.rstrip().rfind(" ")
-                    last = last[: cut if cut > 0 else len(last.plain) - 1]
-                    last.rstrip()
-                last.append("…", "dim")
-                lines = [lines[0], last]
-            cell = Text("\n").join([cell, *lines])
-        source = [Text(_one_line(hit.source or ""))] if source_w else []
-        table.add_row(Text(str(rank)), Text(hit.to_dict()["published"] or ""), *source, cell)
-    console.print(table)
+
+def _hits_json(results: Results, out: TextIO, o: Options) -> int:
+    # One array over all results, streamed an object a line (as sqlite-utils does).
+    out.write("[")
+    n = 0
+    for query, _, hit in _hits(results):
+        out.write((",\n " if n else "") + _json(_hit_object(query, hit, o)))
+        n += 1
+    out.write("]\n")
+    return n
+
+
+def _hits_jsonl(results: Results, out: TextIO, o: Options) -> int:
+    n = 0
+    for query, result in results:
+        for hit in result.hits:
+            out.write(_json(_hit_object(query, hit, o)) + "\n")
+            n += 1
+        out.flush()  # each search's lines reach the reader before the next one runs
+    return n
+
+
+def _hits_csv(results: Results, out: TextIO, o: Options) -> int:
+    from egovsearch.core.models import HIT_FIELDS
+
+    writer = _Csv(out)
+    writer.row((("query",) if o.with_query else ()) + HIT_FIELDS)
+    n = 0
+    for query, _, hit in _hits(results):
+        writer.row(([query] if o.with_query else []) + list(hit.to_dict().values()))
+        n += 1
+    return n
+
+
+def _hits_tsv(results: Results, out: TextIO, o: Options) -> int:
+    from egovsearch.output.text import one_line
+
+    n = 0
+    for query, _, hit in _hits(results):
+        fields = [hit.id, hit.to_dict()["published"], hit.source, hit.title, hit.path]
+        if o.with_query:
+            fields.insert(0, query)
+        out.write("\t".join(one_line(f) if f else "" for f in fields) + "\n")
+        n += 1
+    return n
+
+
+def _hits_paths(results: Results, out: TextIO, o: Options) -> int:
+    from egovsearch.output.text import one_line
+
+    n = 0
+    for _, result, hit in _hits(results):
+        path = os.path.join(result.archive, hit.path)
+        # NUL mode keeps the exact path for xargs -0; line mode is for eyes and must be safe.
+        out.write(path + "\0" if o.nul else one_line(path) + "\n")
+        n += 1
+    return n
+
+
+def _hits_ids(results: Results, out: TextIO, o: Options) -> int:
+    n = 0
+    for _, _, hit in _hits(results):
+        out.write(hit.id + ("\0" if o.nul else "\n"))
+        n += 1
+    return n
+
+
+def _hits_table(results: Results, out: TextIO, o: Options) -> int:
+    from egovsearch.output import terminal
+
+    return terminal.hit_tables(results, out, color=o.color, with_query=o.with_query, first_rank=o.first_rank)
 
 
 # --- articles -------------------------------------------------------------------------
 
 
-def write_article(article: Article, fmt: str, out: TextIO, *, color: bool,
-                  marks: Sequence[tuple[int, int]] = ()) -> None:
-    """One whole article: `text` (metadata header, blank line, body) or `json` (with body)."""
-    if fmt == "json":
-        out.write(_json(article.to_dict(), indent=2) + "\n")
-        return
-    _check(fmt, ("text",))
-    data = article.to_dict()
-    header = [("Title", article.title), ("Source", article.source), ("Published", data["published"]),
-              ("Crawled", data["crawled"]), ("Language", article.language), ("Path", article.path),
-              ("Id", article.id)]
-    lines = [[(f"{key + ':':<11}", "bold"), (_one_line(value) if value else "unknown", "")]
-             for key, value in header]
-    body, spans = _clean_marked(article.body, marks)
-    if not color:
-        _emit(out, lines, False)
-        out.write("\n" + body + "\n")
-        return
-    from rich.text import Text
-
-    _emit(out, lines, True)
-    text = Text(body)
-    for start, end in spans:
-        text.stylize(_MARK, start, end)
-    console = _console(out, True)
-    console.print()
-    console.print(text)
+def _article_json(article: Article, out: TextIO, o: Options) -> int:
+    out.write(_json(article.to_dict(), indent=2) + "\n")
+    return 1
 
 
-def write_articles(articles: Iterable[Article], fmt: str, out: TextIO, *, color: bool = False) -> int:
-    """Whole records, streamed: `jsonl` (bulk-loadable), `csv`, `json` (one array) or
-    `table` (one row a record, without the body); return the count."""
-    _check(fmt, ("jsonl", "csv", "json", "table"))
-    if fmt == "table":
-        return _article_table(list(articles), out, color)
-    writer = _Csv(out) if fmt == "csv" else None
+def _article_text(article: Article, out: TextIO, o: Options) -> int:
+    from egovsearch.output import terminal
+
+    terminal.article_text(article, out, color=o.color, marks=o.marks)
+    return 1
+
+
+def _articles_json(articles: Iterable[Article], out: TextIO, o: Options) -> int:
+    out.write("[")
     n = 0
-    if fmt == "json":
-        out.write("[")
+    for article in articles:
+        out.write((",\n " if n else "") + _json(article.to_dict()))
+        n += 1
+    out.write("]\n")
+    return n
+
+
+def _articles_jsonl(articles: Iterable[Article], out: TextIO, o: Options) -> int:
+    n = 0
+    for article in articles:
+        out.write(_json(article.to_dict()) + "\n")
+        n += 1
+    return n
+
+
+def _articles_csv(articles: Iterable[Article], out: TextIO, o: Options) -> int:
+    writer = _Csv(out)
+    n = 0
     for article in articles:
         data = article.to_dict()
-        if fmt == "json":
-            out.write((",\n " if n else "") + _json(data))
-        elif writer is None:
-            out.write(_json(data) + "\n")
-        else:
-            if n == 0:
-                writer.row(data)
-            writer.row(data.values())
+        if n == 0:
+            writer.row(data)
+        writer.row(data.values())
         n += 1
-    if fmt == "json":
-        out.write("]\n")
-    if writer is not None and n == 0:
+    if n == 0:  # the header alone
+        from egovsearch.core.models import Article
+
         writer.row(Article("", "", "", "", None, None, None, "", 0).to_dict())
     return n
 
 
-def _article_table(articles: list[Article], out: TextIO, color: bool) -> int:
-    from rich import box
-    from rich.table import Table
-    from rich.text import Text
+def _articles_table(articles: Iterable[Article], out: TextIO, o: Options) -> int:
+    from egovsearch.output import terminal
 
-    table = Table(box=box.SIMPLE, show_edge=False, pad_edge=False, header_style="bold")
-    for name in ("Id", "Published", "Source", "Lang", "Title"):
-        table.add_column(name, no_wrap=name != "Title", ratio=1 if name == "Title" else None,
-                         min_width=20 if name == "Title" else None, overflow="fold" if name == "Title" else "ellipsis",
-                         max_width=24 if name == "Source" else None)
-    for a in articles:
-        d = a.to_dict()
-        table.add_row(*(Text(_one_line(str(v))) for v in (
-            a.id, d["published"] or "", a.source or "", a.language, a.title)))
-    _console(out, color).print(table)
-    return len(articles)
+    return terminal.article_table(articles, out, color=o.color)
 
 
 # --- archive overviews -----------------------------------------------------------------
 
 
-def _json_array(objs: Iterable[dict[str, Any]], out: TextIO) -> None:
-    """A JSON array with one object a line."""
-    out.write("[" + ",\n ".join(_json(o) for o in objs) + "]\n")
+def _stats_json(stats: IndexStats, out: TextIO, o: Options) -> int:
+    out.write(_json(stats.to_dict(), indent=2) + "\n")
+    return 1
 
 
-def _human_bytes(n: int) -> str:
-    """1234567 -> "1.2 MB"."""
-    units = [(1 << 30, "GB"), (1 << 20, "MB"), (1 << 10, "KB")]
-    return next((f"{n / size:.1f} {unit}" for size, unit in units if n >= size), f"{n} B")
+def _stats_table(stats: IndexStats, out: TextIO, o: Options) -> int:
+    from egovsearch.output import terminal
+
+    terminal.stats_lines(stats, out, color=o.color)
+    return 1
+
+
+def _sources_json(sources: Sequence[SourceCount], out: TextIO, o: Options) -> int:
+    return _json_array((s.to_dict() for s in sources), out)
+
+
+def _sources_csv(sources: Sequence[SourceCount], out: TextIO, o: Options) -> int:
+    writer = _Csv(out)
+    writer.row(("source", "count", "first", "last"))
+    for s in sources:
+        writer.row(s.to_dict().values())
+    return len(sources)
+
+
+def _sources_table(sources: Sequence[SourceCount], out: TextIO, o: Options) -> int:
+    from egovsearch.output import terminal
+
+    terminal.source_table(sources, out, color=o.color)
+    return len(sources)
+
+
+def _timeline_json(tl: Timeline, out: TextIO, o: Options) -> int:
+    return _json_array(({"period": p, "count": c} for p, c in tl.periods), out)
+
+
+def _timeline_csv(tl: Timeline, out: TextIO, o: Options) -> int:
+    writer = _Csv(out)
+    for row in (("period", "count"), *tl.periods):
+        writer.row(row)
+    return len(tl.periods)
+
+
+def _timeline_chart(tl: Timeline, out: TextIO, o: Options) -> int:
+    from egovsearch.output import terminal
+
+    terminal.timeline_chart(tl, out, color=o.color)
+    return len(tl.periods)
+
+
+# --- the registry ------------------------------------------------------------------------
+
+FORMATS: dict[str, dict[str, Writer]] = {
+    # search hits (query, similar); the CLI's default is table on a terminal, else tsv
+    "hits": {"table": _hits_table, "tsv": _hits_tsv, "json": _hits_json, "jsonl": _hits_jsonl,
+             "csv": _hits_csv, "paths": _hits_paths, "ids": _hits_ids},
+    # records read from archive files (parse)
+    "articles": {"table": _articles_table, "json": _articles_json, "jsonl": _articles_jsonl},
+    # one whole article (show)
+    "article": {"text": _article_text, "json": _article_json},
+    "stats": {"table": _stats_table, "json": _stats_json},
+    "sources": {"table": _sources_table, "json": _sources_json, "csv": _sources_csv},
+    "timeline": {"chart": _timeline_chart, "json": _timeline_json, "csv": _timeline_csv},
+    # every matching article with its body (export)
+    "export": {"jsonl": _articles_jsonl, "csv": _articles_csv},
+}
+
+# The hit formats that print a snippet (only these make the search build
+# snippets), and the one that prints a "Did you mean" (only it asks for one).
+SNIPPET_FORMATS = frozenset({"table", "json", "jsonl", "csv"})
+SUGGEST_FORMATS = frozenset({"table"})
+
+
+def names(kind: str) -> tuple[str, ...]:
+    """The format names of a kind of record, the default first."""
+    return tuple(FORMATS[kind])
+
+
+def check(kind: str, name: str) -> str:
+    """`name` if the kind has that format; else :class:`UnknownFormat`."""
+    if name not in FORMATS[kind]:
+        raise UnknownFormat(kind, name)
+    return name
+
+
+def write(kind: str, name: str, records: Any, out: TextIO, options: Options | None = None) -> int:
+    """Write `records` of `kind` in format `name` on `out`; return how many were written."""
+    return FORMATS[kind][check(kind, name)](records, out, options or Options())
+
+
+# --- typed entry points, one per kind ------------------------------------------------------
+
+
+def write_hits(results: Results, fmt: str, out: TextIO, *, color: bool, nul: bool = False,
+               with_query: bool = False, first_rank: int = 1) -> int:
+    """Write the hits of one or more searches in `fmt`; return how many hits were written.
+
+    `first_rank` numbers the table's first row (the CLI passes offset + 1). `nul`
+    ends each line of `paths` and `ids` with NUL instead of a newline.
+    """
+    return write("hits", fmt, results, out, Options(color=color, nul=nul, with_query=with_query,
+                                                     first_rank=first_rank))
+
+
+def write_article(article: Article, fmt: str, out: TextIO, *, color: bool,
+                  marks: Sequence[tuple[int, int]] = ()) -> None:
+    """One whole article: `text` (metadata header, blank line, body) or `json` (with body)."""
+    write("article", fmt, article, out, Options(color=color, marks=marks))
+
+
+def write_articles(articles: Iterable[Article], fmt: str, out: TextIO, *, color: bool = False,
+                   kind: str = "export") -> int:
+    """Whole records, streamed: for `export` (the default kind) `jsonl` (bulk-loadable)
+    or `csv`; for `articles` (parse) `table` (no body), `json` (one array) or `jsonl`."""
+    return write(kind, fmt, articles, out, Options(color=color))
 
 
 def write_stats(stats: IndexStats, fmt: str, out: TextIO, *, color: bool) -> None:
     """Index statistics as aligned `table` lines or one `json` object."""
-    if fmt == "json":
-        out.write(_json(stats.to_dict(), indent=2) + "\n")
-        return
-    _check(fmt, ("table", "json"))
-    data = stats.to_dict()
-    langs = ", ".join(f"{lang} {n}" for lang, n in sorted(stats.languages.items()))
-    rows = [
-        ("Articles", f"{stats.articles}" + (f" ({langs})" if langs else "")),
-        ("Sources", str(stats.sources)),
-        ("Published", f"{data['published_min'] or 'unknown'} .. {data['published_max'] or 'unknown'}"),
-        ("Index size", _human_bytes(stats.index_bytes)),
-        ("Built at", stats.built_at or "unknown"),
-        ("Archive", stats.archive or "unknown"),
-    ]
-    _emit(out, ([(f"{k:<12}", "bold"), (_one_line(v), "")] for k, v in rows), color)
+    write("stats", fmt, stats, out, Options(color=color))
 
 
 def write_sources(sources: Sequence[SourceCount], fmt: str, out: TextIO, *, color: bool) -> None:
     """Publications with counts and first/last dates: `table`, `json` or `csv`."""
-    if fmt == "json":
-        _json_array((s.to_dict() for s in sources), out)
-        return
-    if fmt == "csv":
-        writer = _Csv(out)
-        writer.row(("source", "count", "first", "last"))
-        for s in sources:
-            writer.row(s.to_dict().values())
-        return
-    _check(fmt, ("table", "json", "csv"))
-    from rich import box
-    from rich.table import Table
-    from rich.text import Text
-
-    table = Table(box=box.SIMPLE, show_edge=False, pad_edge=False, header_style="bold")
-    table.add_column("Source", overflow="fold")
-    table.add_column("Articles", justify="right", no_wrap=True)
-    table.add_column("First", no_wrap=True)
-    table.add_column("Last", no_wrap=True)
-    for s in sources:
-        d = s.to_dict()
-        table.add_row(Text(_one_line(s.source)), Text(str(s.count)), Text(d["first"] or ""), Text(d["last"] or ""))
-    _console(out, color).print(table)
+    write("sources", fmt, sources, out, Options(color=color))
 
 
 def write_timeline(tl: Timeline, fmt: str, out: TextIO, *, color: bool) -> None:
     """Articles per period: a bar `chart` with undated and total lines, `json` or `csv`."""
-    if fmt == "json":
-        _json_array(({"period": p, "count": c} for p, c in tl.periods), out)
-        return
-    if fmt == "csv":
-        writer = _Csv(out)
-        for row in (("period", "count"), *tl.periods):
-            writer.row(row)
-        return
-    _check(fmt, ("chart", "json", "csv"))
-    block = "█"
-    try:
-        block.encode(getattr(out, "encoding", None) or "utf-8")
-    except (LookupError, UnicodeEncodeError):
-        block = "#"  # a terminal that cannot show the block character
-    lines: list[list[tuple[str, str]]] = []
-    if tl.periods:
-        label_w = max(len(p) for p, _ in tl.periods)
-        count_w = max(len(str(c)) for _, c in tl.periods)
-        most = max(c for _, c in tl.periods)
-        room = max(10, _width() - label_w - count_w - 3)
-        for period, count in tl.periods:
-            bar = block * (max(1, int(count * room / most + 0.5)) if count and most else 0)
-            lines.append([(f"{period:<{label_w}}  ", "bold"), (bar + " " if bar else "", "cyan"), (str(count), "")])
-    if tl.undated:
-        lines.append([("undated: ", "dim"), (str(tl.undated), "")])
-    lines.append([("total: ", "bold"), (str(tl.total), "bold")])
-    _emit(out, lines, color)
-
-
-# --- stderr: index report and progress --------------------------------------------------
-
-
-def write_report(report: IndexReport, err: TextIO, *, color: bool) -> None:
-    """The summary of an `index` run: counts, skipped files with reasons, time taken."""
-    counts = [("added", report.added), ("updated", report.updated), ("renamed", report.renamed),
-              ("removed", report.removed), ("unchanged", report.unchanged), ("skipped", len(report.skipped))]
-    done = "rebuilt" if report.rebuilt else "updated"
-    head: list[tuple[str, str]] = [(f"Index {done} in {report.seconds:.1f} s: ", "bold")]
-    for i, (name, n) in enumerate(counts):
-        style = "yellow" if name == "skipped" and n else ("green" if n else "")
-        head += [(", " if i else "", ""), (f"{n} {name}", style)]
-    lines = [head]
-    for s in report.skipped[:5]:
-        lines.append([("  skipped ", "yellow"), (_one_line(s.path), ""), (f": {_one_line(s.reason)}", "dim")])
-    if len(report.skipped) > 5:
-        lines.append([(f"  ... and {len(report.skipped) - 5} more", "dim")])
-    _emit(err, lines, color)
-
-
-class Progress:
-    """A progress bar on `err` (count, files/s, ETA) while indexing; does nothing when disabled."""
-
-    def __init__(self, err: TextIO, *, enabled: bool, description: str = "Indexing") -> None:
-        self._err = err
-        self._enabled = enabled
-        self._description = description
-        self._bar: Any = None
-        self._task: Any = None
-
-    def __enter__(self) -> Progress:
-        if self._enabled:
-            from rich import progress as rp
-
-            class Rate(rp.ProgressColumn):
-                """Files per second, blank until Rich has a speed estimate."""
-
-                def render(self, task: rp.Task) -> Text:
-                    return _styled([(f"{task.speed:,.0f} files/s" if task.speed else "", "cyan")])
-
-            self._bar = rp.Progress(
-                rp.TextColumn("{task.description}"), rp.BarColumn(), rp.MofNCompleteColumn(), Rate(),
-                rp.TimeRemainingColumn(), console=_console(self._err, True, live=True),
-            )
-            self._bar.start()
-            self._task = self._bar.add_task(self._description, total=None)
-        return self
-
-    def update(self, done: int, total: int) -> None:
-        """Show `done` of `total` files; safe to call from the indexer's callback."""
-        if self._bar is not None:
-            self._bar.update(self._task, completed=done, total=total)
-
-    def __exit__(self, *exc: object) -> None:
-        if self._bar is not None:
-            self._bar.stop()
-            self._bar = None
-
-
-# --- pager ----------------------------------------------------------------------------
-
-
-def page(render: Callable[[TextIO], None], out: TextIO, *, tty: bool) -> None:
-    """Run `render`; on a terminal, send its text through $PAGER when taller than the screen.
-
-    Defaults to ``less -FRX``; an empty PAGER or ``cat`` means no pager. If the
-    pager cannot start, the text is written directly.
-    """
-    if not tty:
-        render(out)
-        return
-    buf = io.StringIO()
-    render(buf)
-    text = buf.getvalue()
-    command = os.environ.get("PAGER", "less -FRX")
-    if text.count("\n") < shutil.get_terminal_size((80, 24)).lines or command.strip() in ("", "cat"):
-        out.write(text)
-        return
-    import shlex
-    import subprocess
-
-    out.flush()  # what was written before must appear above the pager's output
-    try:
-        proc = subprocess.Popen(shlex.split(command), stdin=subprocess.PIPE,
-                                encoding=getattr(out, "encoding", None) or "utf-8", errors="replace")
-    except (OSError, ValueError):
-        out.write(text)
-        return
-    assert proc.stdin is not None
-    try:
-        proc.stdin.write(text)
-    except (BrokenPipeError, KeyboardInterrupt):
-        pass  # the user quit the pager early, or Ctrl-C, which belongs to the pager
-    finally:
-        with contextlib.suppress(OSError):
-            proc.stdin.close()
-    while True:
-        try:
-            proc.wait()
-            return
-        except KeyboardInterrupt:  # less uses Ctrl-C itself; wait until the user quits it
-            continue
+    write("timeline", fmt, tl, out, Options(color=color))

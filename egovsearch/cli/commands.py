@@ -1,0 +1,379 @@
+"""The commands: each parses its options, calls one ``egovsearch.api`` function,
+writes through the output registry, and leaves failures to ``user_errors``.
+
+The registry of commands (their order and names) is in ``cli.app``. Heavy
+modules load inside the commands: Whoosh behind ``egovsearch.api``, Rich behind
+the terminal formats, so ``egovsearch --help`` loads neither.
+"""
+
+from __future__ import annotations
+
+import itertools
+import os
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, TextIO
+
+import typer
+
+from egovsearch.cli.errors import error, user_errors
+from egovsearch.cli.options import (
+    ArticleFormatOpt,
+    ArticlesFormatOpt,
+    ExportFormatOpt,
+    HitFormatOpt,
+    IndexOpt,
+    Lang,
+    LangOpt,
+    NullOpt,
+    Period,
+    SinceOpt,
+    Sort,
+    SourceOpt,
+    SourcesFormatOpt,
+    StatsFormatOpt,
+    TimelineFormatOpt,
+    UntilOpt,
+    index_path,
+)
+from egovsearch.core.errors import EgovsearchError, ExitCode
+
+if TYPE_CHECKING:
+    from egovsearch.core.models import SearchRequest, SearchResult
+
+
+def _tty(stream: object) -> bool:
+    isatty = getattr(stream, "isatty", None)
+    return bool(isatty and isatty())
+
+
+def _color(stream: object) -> bool:
+    """Colours only on a terminal, and never with NO_COLOR set."""
+    return _tty(stream) and not os.environ.get("NO_COLOR")
+
+
+def _bundled_archive() -> Path:
+    """The bundled sample archive: ./seeds, else the one beside the package."""
+    local = Path("seeds")
+    return local if local.is_dir() else Path(__file__).resolve().parent.parent.parent / "seeds"
+
+
+def _ensure_index(index: Path) -> None:
+    """Build the index of the bundled sample archive on first use (the default index only)."""
+    from egovsearch import api
+
+    if os.environ.get("EGOVSEARCH_ARCHIVE") or api.index_exists(index):
+        return
+    if index != Path("index") and "EGOVSEARCH_INDEX" not in os.environ:
+        return
+    archive = _bundled_archive()
+    typer.echo(f"No index at {index}: building it from the bundled sample archive {archive}", err=True)
+    api.update_index(archive, index)
+
+
+def _request(query: str | None, source: list[str] | None, since: str | None, until: str | None,
+             lang: Lang | None, sort: Sort = Sort.relevance, limit: int | None = None,
+             offset: int = 0) -> SearchRequest:
+    from egovsearch.core.models import SearchRequest
+
+    lo = hi = None
+    if since is not None or until is not None:  # the date parser loads only when needed
+        from egovsearch.core.dates import parse_range
+
+        lo, hi = parse_range(since, until)
+    return SearchRequest(query=query, sources=tuple(source or ()), since=lo, until=hi,
+                         language=lang.value if lang else None, sort=sort.value, limit=limit, offset=offset)
+
+
+def query(
+    text: Annotated[str | None, typer.Argument(
+        metavar="[QUERY]", help='Words, "phrases", AND/OR/NOT, (groups), field:value, prefix*.')] = None,
+    source: SourceOpt = None,
+    since: SinceOpt = None,
+    until: UntilOpt = None,
+    lang: LangOpt = None,
+    sort: Annotated[Sort, typer.Option(help="Order of the hits.")] = Sort.relevance,
+    limit: Annotated[int, typer.Option("--limit", "-n", min=1, help="Hits to show.")] = 10,
+    offset: Annotated[int, typer.Option(min=0, help="Skip this many hits first.")] = 0,
+    all_: Annotated[bool, typer.Option("--all", help="Every hit (no --limit).")] = False,
+    fmt: HitFormatOpt = None,
+    count: Annotated[bool, typer.Option("--count", "-c", help="Print the number of hits only.")] = False,
+    null: NullOpt = False,
+    stdin: Annotated[bool, typer.Option("--stdin", help="Run one query per line of standard input.")] = False,
+    explain: Annotated[bool, typer.Option("--explain", help="Show how the query is understood.")] = False,
+    index_dir: IndexOpt = None,
+) -> None:
+    """Search the archive. QUERY may be left out when a filter is given.
+
+    Example: egovsearch query '"shared services"' --source "Public Service" --since 2011 -f json
+    """
+    if text is None and not stdin and not (source or since or until or lang):
+        raise typer.BadParameter("give a QUERY, --stdin or a filter (--source, --since, --until, --lang)")
+    with user_errors():
+        base = _request(text, source, since, until, lang, sort, None if all_ else (0 if count else limit), offset)
+        index = index_path(index_dir)
+        _ensure_index(index)
+        from egovsearch import api
+        from egovsearch.output.text import clean
+
+        if explain:
+            typer.echo("\n".join(clean(line) for line in api.explain(index, base)))
+            return
+        queries = [ln.strip() for ln in sys.stdin if ln.strip()] if stdin else [text]
+        found, failed = _run_queries(index, base, queries, fmt, count, null, stdin)
+    raise typer.Exit(ExitCode.ERROR if failed else ExitCode.OK if found else ExitCode.NO_HITS)
+
+
+def _run_queries(index: Path, base: SearchRequest, queries: list[str | None], fmt: str | None,
+                 count: bool, null: bool, batch: bool) -> tuple[int, bool]:
+    """Run the queries and write their hits: (matching articles, whether a query failed).
+
+    A bad query stops a single search before anything reaches stdout; in a
+    --stdin batch it is reported with its line number and the batch goes on.
+    """
+    from dataclasses import replace
+
+    from egovsearch import api
+    from egovsearch.output import formats
+    from egovsearch.output.pager import page
+    from egovsearch.output.text import clean
+
+    chosen = fmt or ("table" if _tty(sys.stdout) else "tsv")
+    # Snippets only for the formats that print them; a "Did you mean" (when
+    # nothing matched) for a person: the table, or no --format chosen.
+    snippets = not count and chosen in formats.SNIPPET_FORMATS
+    suggest = not count and (fmt is None or chosen in formats.SUGGEST_FORMATS)
+    total = 0
+    failed = False
+
+    def results() -> Iterator[tuple[str | None, SearchResult]]:
+        nonlocal total, failed
+        for n, q in enumerate(queries, 1):
+            try:
+                result = api.search(index, replace(base, query=q), snippets=snippets, suggest=suggest)
+            except EgovsearchError as e:
+                if not batch:
+                    raise
+                error(f"query {n}: {e}")
+                failed = True
+                continue
+            total += result.total
+            if result.total == 0 and result.suggestion:
+                typer.echo(f"Did you mean: {clean(result.suggestion)}?", err=True)
+            yield q, result
+
+    stream = results()
+    first = next(stream, None)  # the first search runs before any output starts
+    found = [first] if first is not None else []
+    if count:
+        for q, r in itertools.chain(found, stream):
+            typer.echo(f"{r.total}\t{clean(q or '')}" if batch else r.total)
+        return total, failed
+    if chosen != "table":
+        formats.write_hits(itertools.chain(found, stream), chosen, sys.stdout, color=False, nul=null,
+                           with_query=batch)
+        return total, failed
+    collected = found + list(stream)
+
+    def render(out: TextIO) -> None:
+        formats.write_hits(collected, "table", out, color=_color(sys.stdout), with_query=batch,
+                           first_rank=base.offset + 1)
+
+    page(render, sys.stdout, tty=_tty(sys.stdout))
+    if _tty(sys.stderr) and not batch and collected and collected[0][1].hits:
+        r = collected[0][1]
+        typer.echo(f"{base.offset + 1}-{base.offset + len(r.hits)} of {r.total} articles", err=True)
+    return total, failed
+
+
+def index(
+    archive: Annotated[Path | None, typer.Option(
+        envvar="EGOVSEARCH_ARCHIVE", show_default="the index's own archive, else ./seeds",
+        help="Archive folder to index [env: EGOVSEARCH_ARCHIVE].")] = None,
+    index_dir: IndexOpt = None,
+    rebuild: Annotated[bool, typer.Option("--rebuild", help="Start from scratch.")] = False,
+    jobs: Annotated[int | None, typer.Option(min=1, help="Worker processes [default: all cores].")] = None,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar or summary.")] = False,
+    wait: Annotated[float, typer.Option(min=0, help="Seconds to wait for another running index.")] = 5.0,
+) -> None:
+    """Build or update the index: only new, changed, renamed and removed files are touched.
+
+    Example: egovsearch index --archive ~/archive --index ~/archive-index
+    """
+    from egovsearch import api
+    from egovsearch.output import terminal
+
+    with user_errors():
+        ix = index_path(index_dir)
+        source = archive or api.recorded_archive(ix) or _bundled_archive()
+        with terminal.Progress(sys.stderr, enabled=not quiet and _tty(sys.stderr)) as bar:
+            report = api.update_index(source, ix, rebuild=rebuild, jobs=jobs, progress=bar.update,
+                                      lock_timeout=wait)
+        if not quiet:
+            terminal.write_report(report, sys.stderr, color=_color(sys.stderr))
+
+
+def show(
+    ref: Annotated[str, typer.Argument(metavar="ID|PATH", help="Article id, unique id prefix, or path.")],
+    highlight: Annotated[str | None, typer.Option(help="Highlight these query terms.")] = None,
+    fmt: ArticleFormatOpt = "text",
+    raw: Annotated[bool, typer.Option("--raw", help="Print the original file as it is.")] = False,
+    index_dir: IndexOpt = None,
+) -> None:
+    """Show a whole article with its metadata; a unique id prefix is enough.
+
+    Example: egovsearch show f495 --highlight "shared services"
+    """
+    from egovsearch import api
+    from egovsearch.output import formats
+    from egovsearch.output.pager import page
+
+    with user_errors():
+        art, marks, path = api.article(index_path(index_dir), ref, highlight)
+        if raw:
+            with open(path, "rb") as f:
+                sys.stdout.buffer.write(f.read())
+            return
+        color = _color(sys.stdout)
+        page(lambda out: formats.write_article(art, fmt, out, color=color, marks=marks),
+             sys.stdout, tty=_tty(sys.stdout) and fmt == "text")
+
+
+def sources(fmt: SourcesFormatOpt = "table", index_dir: IndexOpt = None) -> None:
+    """List every publication with its article count and first and last date.
+
+    Example: egovsearch sources --format csv
+    """
+    from egovsearch import api
+    from egovsearch.output import formats
+    from egovsearch.output.pager import page
+
+    with user_errors():
+        rows = api.sources(index_path(index_dir))
+        page(lambda out: formats.write_sources(rows, fmt, out, color=_color(sys.stdout)),
+             sys.stdout, tty=_tty(sys.stdout) and fmt == "table")
+
+
+def timeline(
+    text: Annotated[str | None, typer.Argument(metavar="[QUERY]", help="Query (as for 'query').")] = None,
+    source: SourceOpt = None,
+    since: SinceOpt = None,
+    until: UntilOpt = None,
+    lang: LangOpt = None,
+    by: Annotated[Period, typer.Option(help="Period length.")] = Period.year,
+    fmt: TimelineFormatOpt = "chart",
+    index_dir: IndexOpt = None,
+) -> None:
+    """Count matching articles per year or month, as a bar chart.
+
+    Example: egovsearch timeline "open data" --by month --since 2020
+    """
+    from egovsearch import api
+    from egovsearch.output import formats
+
+    with user_errors():
+        ix = index_path(index_dir)
+        _ensure_index(ix)
+        tl = api.timeline(ix, _request(text, source, since, until, lang), by.value)
+        formats.write_timeline(tl, fmt, sys.stdout, color=_color(sys.stdout))
+    raise typer.Exit(ExitCode.OK if tl.total else ExitCode.NO_HITS)
+
+
+def similar(
+    ref: Annotated[str, typer.Argument(metavar="ID", help="Article id, unique id prefix, or path.")],
+    limit: Annotated[int, typer.Option("--limit", "-n", min=1, help="Articles to show.")] = 10,
+    fmt: HitFormatOpt = None,
+    null: NullOpt = False,
+    index_dir: IndexOpt = None,
+) -> None:
+    """Find the articles most like the given one (its key terms).
+
+    Example: egovsearch similar f495 -f json
+    """
+    from egovsearch import api
+    from egovsearch.output import formats
+
+    with user_errors():
+        result = api.similar(index_path(index_dir), ref, limit)
+        chosen = fmt or ("table" if _tty(sys.stdout) else "tsv")
+        formats.write_hits([(None, result)], chosen, sys.stdout, color=_color(sys.stdout), nul=null)
+    raise typer.Exit(ExitCode.OK if result.hits else ExitCode.NO_HITS)
+
+
+def export(
+    text: Annotated[str | None, typer.Argument(metavar="[QUERY]", help="Query (as for 'query').")] = None,
+    source: SourceOpt = None,
+    since: SinceOpt = None,
+    until: UntilOpt = None,
+    lang: LangOpt = None,
+    fmt: ExportFormatOpt = "jsonl",
+    index_dir: IndexOpt = None,
+) -> None:
+    """Stream every matching article with its body (all articles without a query or filter).
+
+    Example: egovsearch export --source "Public Service" > public-service.jsonl
+    """
+    from egovsearch import api
+    from egovsearch.output import formats
+
+    with user_errors():
+        req = _request(text, source, since, until, lang)
+        n = formats.write_articles(api.export(index_path(index_dir), req), fmt, sys.stdout)
+    raise typer.Exit(ExitCode.OK if n else ExitCode.NO_HITS)
+
+
+def stats(index_dir: IndexOpt = None, fmt: StatsFormatOpt = "table") -> None:
+    """Show what the index holds: articles, languages, sources, date range, size.
+
+    Example: egovsearch stats --format json
+    """
+    from egovsearch import api
+    from egovsearch.output import formats
+
+    with user_errors():
+        formats.write_stats(api.stats(index_path(index_dir)), fmt, sys.stdout, color=_color(sys.stdout))
+
+
+def doctor(index_dir: IndexOpt = None) -> None:
+    """Check the index against its archive: missing, stale and orphaned articles.
+
+    Exit 0 when in sync, 1 when 'egovsearch index' would change something.
+    """
+    from egovsearch import api
+    from egovsearch.output.text import clean
+
+    with user_errors():
+        h = api.health(index_path(index_dir))
+        for kind, paths in (("missing", h.missing), ("stale", h.stale), ("orphaned", h.orphaned)):
+            for p in paths:
+                typer.echo(f"{kind}\t{clean(p)}")
+        verdict = "in sync" if h.in_sync else "out of sync; run 'egovsearch index'"
+        typer.echo(f"{h.articles} articles indexed from {clean(h.archive)}: {len(h.missing)} missing, "
+                   f"{len(h.stale)} stale, {len(h.orphaned)} orphaned ({verdict})", err=True)
+    raise typer.Exit(ExitCode.OK if h.in_sync else ExitCode.NO_HITS)
+
+
+def parse(
+    paths: Annotated[list[Path], typer.Argument(metavar="FILE|DIR...", help="Archive pages or folders.")],
+    fmt: ArticlesFormatOpt = "table",
+) -> None:
+    """Read archive pages and print the clean records; no index needed.
+
+    A file that is not an article is named on stderr with its reason (exit 2);
+    the others are still printed. Example: egovsearch parse seeds/ --format json
+    """
+    from egovsearch import api
+    from egovsearch.output import formats
+
+    failed = False
+
+    def skip(path: str, reason: str) -> None:
+        nonlocal failed
+        failed = True
+        error(f"{path}: {reason}")
+
+    with user_errors():
+        formats.write_articles(api.parse_paths(paths, skip), fmt, sys.stdout, color=_color(sys.stdout),
+                               kind="articles")
+    raise typer.Exit(ExitCode.ERROR if failed else ExitCode.OK)

@@ -1,0 +1,102 @@
+"""Options shared by several commands, declared once as ``Annotated`` aliases.
+
+The ``--format`` options come from the output registry
+(:data:`egovsearch.output.formats.FORMATS`): their choices in the help, their
+completion, and the check of an unknown name with its message, the same for
+every command.
+"""
+
+from __future__ import annotations
+
+import os
+from enum import Enum
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from egovsearch.output import formats
+
+
+class Sort(str, Enum):
+    """--sort: the order of the hits."""
+
+    relevance = "relevance"
+    newest = "newest"
+    oldest = "oldest"
+
+
+class Lang(str, Enum):
+    """--lang: the two languages of the archive."""
+
+    de = "de"
+    en = "en"
+
+
+class Period(str, Enum):
+    """timeline --by: the length of a period."""
+
+    year = "year"
+    month = "month"
+
+
+def index_path(option: Path | None) -> Path:
+    """The index directory: --index (or EGOVSEARCH_INDEX), else ./index."""
+    return option if option is not None else Path("index")
+
+
+def _complete_source(ctx: typer.Context, incomplete: str) -> list[str]:
+    """Shell completion for --source: the publication names of the index in use."""
+    try:
+        from egovsearch import api
+
+        index = ctx.params.get("index_dir") or os.environ.get("EGOVSEARCH_INDEX")
+        names = [s.source for s in api.sources(index_path(Path(index) if index else None))]
+    except Exception:  # completion must never fail loudly
+        return []
+    low = incomplete.lower()
+    return [n for n in names if n.lower().startswith(low)]
+
+
+def format_option(kind: str, *, show_default: bool | str = True) -> Any:
+    """``--format/-f`` for records of `kind`: the names, the check and the
+    completion from the output registry."""
+    names = formats.names(kind)
+
+    def check(value: str | None) -> str | None:
+        if value is None:
+            return None
+        try:
+            return formats.check(kind, value)
+        except formats.UnknownFormat as e:
+            raise typer.BadParameter(str(e)) from None
+
+    def complete(incomplete: str) -> list[str]:
+        return [n for n in names if n.startswith(incomplete)]
+
+    return typer.Option("--format", "-f", metavar="<" + "|".join(names) + ">", callback=check,
+                        autocompletion=complete, show_default=show_default, help="Output format.")
+
+
+IndexOpt = Annotated[Path | None, typer.Option(
+    "--index", envvar="EGOVSEARCH_INDEX", show_default="./index",
+    help="Index directory [env: EGOVSEARCH_INDEX].")]
+SourceOpt = Annotated[list[str] | None, typer.Option(
+    "--source", "-s", help="Only this publication (exact name, any case; repeat for OR).",
+    autocompletion=_complete_source)]
+SinceOpt = Annotated[str | None, typer.Option(
+    help="Published on or after: YYYY, YYYY-MM, YYYY-MM-DD, DD.MM.YYYY, '2 weeks ago', 'vor 2 Wochen'.")]
+UntilOpt = Annotated[str | None, typer.Option(help="Published on or before (same forms as --since).")]
+LangOpt = Annotated[Lang | None, typer.Option("--lang", help="Only articles in this language.")]
+NullOpt = Annotated[bool, typer.Option("-0", "--null", help="With paths/ids: end records with NUL.")]
+
+# One --format per kind of record; the default in each signature is the
+# registry's first name (hits: table on a terminal, else tsv).
+HitFormatOpt = Annotated[str | None, format_option("hits", show_default="table on a terminal, else tsv")]
+ArticlesFormatOpt = Annotated[str, format_option("articles")]
+ArticleFormatOpt = Annotated[str, format_option("article")]
+StatsFormatOpt = Annotated[str, format_option("stats")]
+SourcesFormatOpt = Annotated[str, format_option("sources")]
+TimelineFormatOpt = Annotated[str, format_option("timeline")]
+ExportFormatOpt = Annotated[str, format_option("export")]
+

@@ -1,0 +1,297 @@
+"""Everything drawn for a person at a terminal: hit and record tables, the
+article view, stats lines, the timeline chart, the index report and progress bar.
+
+The only module of egovsearch that uses Rich, and it imports Rich inside the
+functions that colour or draw tables, so that the plain (colourless) paths and
+``import egovsearch.output.terminal`` stay cheap. Article text is untrusted:
+all text passes through :mod:`egovsearch.output.text` and Rich only ever gets
+``Text`` objects, never markup strings. Summaries go to the `err` stream.
+"""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Iterable, Sequence
+from typing import TYPE_CHECKING, Any, TextIO
+
+from egovsearch.core.models import Article, SearchResult
+from egovsearch.output.text import clean_marked, one_line
+
+if TYPE_CHECKING:  # pragma: no cover - typing only, Rich loads lazily at run time
+    from rich.console import Console
+    from rich.text import Text
+
+    from egovsearch.core.reports import IndexReport, IndexStats, SourceCount, Timeline
+
+_MARK = "bold yellow not dim"  # matched terms stand out of the dim snippet
+
+
+def width() -> int:
+    """Terminal width (COLUMNS first), 80 when there is no terminal."""
+    return shutil.get_terminal_size((80, 24)).columns
+
+
+def _console(out: TextIO, color: bool, *, live: bool = False) -> Console:
+    """A Rich console on `out` that never interprets markup, emoji or highlights text.
+
+    `live` (progress bars on stderr): animated, and Rich finds the width itself.
+    """
+    from rich.console import Console
+
+    return Console(
+        file=out, width=None if live else width(), color_system="auto" if color else None,
+        force_terminal=color, no_color=not color, markup=False, emoji=False, highlight=False,
+        legacy_windows=False, force_jupyter=False, force_interactive=live,
+    )
+
+
+def _styled(parts: Iterable[tuple[str, str]]) -> Text:
+    """A Text from (already cleaned text, style) pieces."""
+    from rich.text import Text
+
+    text = Text()
+    for piece, style in parts:
+        text.append(piece, style or None)
+    return text
+
+
+def _emit(out: TextIO, lines: Iterable[list[tuple[str, str]]], color: bool) -> None:
+    """Write lines of (text, style) pieces: plain when not coloured, else through Rich."""
+    if not color:
+        for line in lines:
+            out.write("".join(piece for piece, _ in line) + "\n")
+        return
+    console = _console(out, True)
+    for line in lines:
+        console.print(_styled(line), soft_wrap=True)
+
+
+# --- search hits ------------------------------------------------------------------
+
+
+def hit_tables(results: Iterable[tuple[str | None, SearchResult]], out: TextIO, *, color: bool,
+               with_query: bool = False, first_rank: int = 1) -> int:
+    """One table per search (a `query:` line above it in a batch); return the hits drawn."""
+    console = _console(out, color)
+    written = 0
+    for n, (query, result) in enumerate(results):
+        _hit_table(console, query if with_query else None, result, first_rank, n > 0)
+        written += len(result.hits)
+    return written
+
+
+def _hit_table(console: Console, query: str | None, result: SearchResult, first_rank: int, gap: bool) -> None:
+    """One borderless table: rank, date, source, title with a two-line snippet below it."""
+    from rich import box
+    from rich.table import Table
+    from rich.text import Text
+
+    if gap:
+        console.print()
+    if query is not None:
+        console.print(_styled([("query: ", "bold"), (one_line(query), "")]), soft_wrap=True)
+    if not result.hits:
+        return
+    rank_w = len(str(first_rank + len(result.hits) - 1))
+    # Below 60 columns the source gives way to the title. Each column gap is 3 cells
+    # (separator and padding, no outer edge); the title takes the rest.
+    source_w = min(20, max(len("Source"), *(len(one_line(h.source or "")) for h in result.hits)))
+    source_w = source_w if console.width >= 60 else 0
+    title_w = max(10, console.width - rank_w - 10 - source_w - (9 if source_w else 6))
+    table = Table(box=box.SIMPLE, show_edge=False, pad_edge=False, show_lines=True, header_style="bold")
+    table.add_column("#", justify="right", width=rank_w, no_wrap=True)
+    table.add_column("Published", width=10, no_wrap=True)
+    if source_w:
+        table.add_column("Source", width=source_w, overflow="fold")
+    table.add_column("Title", width=title_w, overflow="fold")
+    for rank, hit in enumerate(result.hits, start=first_rank):
+        cell = Text(one_line(hit.title), style="bold", end="")
+        snippet, marks = clean_marked(hit.snippet, hit.marks)
+        snippet = snippet.replace("\t", " ").replace("\n", " ").strip()
+        if snippet:
+            text = Text(snippet, style="dim")
+            for start, end in marks:
+                text.stylize(_MARK, start, end)
+            lines = list(text.wrap(console, title_w, overflow="fold"))
+            if len(lines) > 2:  # at most two lines of snippet; mark the cut
+                last = lines[1]
+                last.rstrip()
+                if last.cell_len >= title_w:  # make room for the ellipsis: drop the last word
+                    cut = last.plain.rstrip().rfind(" ")
+                    last = last[: cut if cut > 0 else len(last.plain) - 1]
+                    last.rstrip()
+                last.append("…", "dim")
+                lines = [lines[0], last]
+            cell = Text("\n").join([cell, *lines])
+        source = [Text(one_line(hit.source or ""))] if source_w else []
+        table.add_row(Text(str(rank)), Text(hit.to_dict()["published"] or ""), *source, cell)
+    console.print(table)
+
+
+# --- articles -------------------------------------------------------------------------
+
+
+def article_text(article: Article, out: TextIO, *, color: bool, marks: Sequence[tuple[int, int]] = ()) -> None:
+    """One whole article: a metadata header, a blank line, the body (marks highlighted in colour)."""
+    data = article.to_dict()
+    header = [("Title", article.title), ("Source", article.source), ("Published", data["published"]),
+              ("Crawled", data["crawled"]), ("Language", article.language), ("Path", article.path),
+              ("Id", article.id)]
+    lines = [[(f"{key + ':':<11}", "bold"), (one_line(value) if value else "unknown", "")]
+             for key, value in header]
+    body, spans = clean_marked(article.body, marks)
+    if not color:
+        _emit(out, lines, False)
+        out.write("\n" + body + "\n")
+        return
+    from rich.text import Text
+
+    _emit(out, lines, True)
+    text = Text(body)
+    for start, end in spans:
+        text.stylize(_MARK, start, end)
+    console = _console(out, True)
+    console.print()
+    console.print(text)
+
+
+def article_table(articles: Iterable[Article], out: TextIO, *, color: bool) -> int:
+    """One row a record, without the body; return the count."""
+    from rich import box
+    from rich.table import Table
+    from rich.text import Text
+
+    rows = list(articles)
+    table = Table(box=box.SIMPLE, show_edge=False, pad_edge=False, header_style="bold")
+    for name in ("Id", "Published", "Source", "Lang", "Title"):
+        table.add_column(name, no_wrap=name != "Title", ratio=1 if name == "Title" else None,
+                         min_width=20 if name == "Title" else None, overflow="fold" if name == "Title" else "ellipsis",
+                         max_width=24 if name == "Source" else None)
+    for a in rows:
+        d = a.to_dict()
+        table.add_row(*(Text(one_line(str(v))) for v in (
+            a.id, d["published"] or "", a.source or "", a.language, a.title)))
+    _console(out, color).print(table)
+    return len(rows)
+
+
+# --- archive overviews -----------------------------------------------------------------
+
+
+def _human_bytes(n: int) -> str:
+    """1234567 -> "1.2 MB"."""
+    units = [(1 << 30, "GB"), (1 << 20, "MB"), (1 << 10, "KB")]
+    return next((f"{n / size:.1f} {unit}" for size, unit in units if n >= size), f"{n} B")
+
+
+def stats_lines(stats: IndexStats, out: TextIO, *, color: bool) -> None:
+    """Index statistics as aligned lines."""
+    data = stats.to_dict()
+    langs = ", ".join(f"{lang} {n}" for lang, n in sorted(stats.languages.items()))
+    rows = [
+        ("Articles", f"{stats.articles}" + (f" ({langs})" if langs else "")),
+        ("Sources", str(stats.sources)),
+        ("Published", f"{data['published_min'] or 'unknown'} .. {data['published_max'] or 'unknown'}"),
+        ("Index size", _human_bytes(stats.index_bytes)),
+        ("Built at", stats.built_at or "unknown"),
+        ("Archive", stats.archive or "unknown"),
+    ]
+    _emit(out, ([(f"{k:<12}", "bold"), (one_line(v), "")] for k, v in rows), color)
+
+
+def source_table(sources: Sequence[SourceCount], out: TextIO, *, color: bool) -> None:
+    """Publications with counts and first/last dates."""
+    from rich import box
+    from rich.table import Table
+    from rich.text import Text
+
+    table = Table(box=box.SIMPLE, show_edge=False, pad_edge=False, header_style="bold")
+    table.add_column("Source", overflow="fold")
+    table.add_column("Articles", justify="right", no_wrap=True)
+    table.add_column("First", no_wrap=True)
+    table.add_column("Last", no_wrap=True)
+    for s in sources:
+        d = s.to_dict()
+        table.add_row(Text(one_line(s.source)), Text(str(s.count)), Text(d["first"] or ""), Text(d["last"] or ""))
+    _console(out, color).print(table)
+
+
+def timeline_chart(tl: Timeline, out: TextIO, *, color: bool) -> None:
+    """Articles per period as bars, with undated and total lines."""
+    block = "█"
+    try:
+        block.encode(getattr(out, "encoding", None) or "utf-8")
+    except (LookupError, UnicodeEncodeError):
+        block = "#"  # a terminal that cannot show the block character
+    lines: list[list[tuple[str, str]]] = []
+    if tl.periods:
+        label_w = max(len(p) for p, _ in tl.periods)
+        count_w = max(len(str(c)) for _, c in tl.periods)
+        most = max(c for _, c in tl.periods)
+        room = max(10, width() - label_w - count_w - 3)
+        for period, count in tl.periods:
+            bar = block * (max(1, int(count * room / most + 0.5)) if count and most else 0)
+            lines.append([(f"{period:<{label_w}}  ", "bold"), (bar + " " if bar else "", "cyan"), (str(count), "")])
+    if tl.undated:
+        lines.append([("undated: ", "dim"), (str(tl.undated), "")])
+    lines.append([("total: ", "bold"), (str(tl.total), "bold")])
+    _emit(out, lines, color)
+
+
+# --- stderr: index report and progress --------------------------------------------------
+
+
+def write_report(report: IndexReport, err: TextIO, *, color: bool) -> None:
+    """The summary of an `index` run: counts, skipped files with reasons, time taken."""
+    counts = [("added", report.added), ("updated", report.updated), ("renamed", report.renamed),
+              ("removed", report.removed), ("unchanged", report.unchanged), ("skipped", len(report.skipped))]
+    done = "rebuilt" if report.rebuilt else "updated"
+    head: list[tuple[str, str]] = [(f"Index {done} in {report.seconds:.1f} s: ", "bold")]
+    for i, (name, n) in enumerate(counts):
+        style = "yellow" if name == "skipped" and n else ("green" if n else "")
+        head += [(", " if i else "", ""), (f"{n} {name}", style)]
+    lines = [head]
+    for s in report.skipped[:5]:
+        lines.append([("  skipped ", "yellow"), (one_line(s.path), ""), (f": {one_line(s.reason)}", "dim")])
+    if len(report.skipped) > 5:
+        lines.append([(f"  ... and {len(report.skipped) - 5} more", "dim")])
+    _emit(err, lines, color)
+
+
+class Progress:
+    """A progress bar on `err` (count, files/s, ETA) while indexing; does nothing when disabled."""
+
+    def __init__(self, err: TextIO, *, enabled: bool, description: str = "Indexing") -> None:
+        self._err = err
+        self._enabled = enabled
+        self._description = description
+        self._bar: Any = None
+        self._task: Any = None
+
+    def __enter__(self) -> Progress:
+        if self._enabled:
+            from rich import progress as rp
+
+            class Rate(rp.ProgressColumn):
+                """Files per second, blank until Rich has a speed estimate."""
+
+                def render(self, task: rp.Task) -> Text:
+                    return _styled([(f"{task.speed:,.0f} files/s" if task.speed else "", "cyan")])
+
+            self._bar = rp.Progress(
+                rp.TextColumn("{task.description}"), rp.BarColumn(), rp.MofNCompleteColumn(), Rate(),
+                rp.TimeRemainingColumn(), console=_console(self._err, True, live=True),
+            )
+            self._bar.start()
+            self._task = self._bar.add_task(self._description, total=None)
+        return self
+
+    def update(self, done: int, total: int) -> None:
+        """Show `done` of `total` files; safe to call from the indexer's callback."""
+        if self._bar is not None:
+            self._bar.update(self._task, completed=done, total=total)
+
+    def __exit__(self, *exc: object) -> None:
+        if self._bar is not None:
+            self._bar.stop()
+            self._bar = None
