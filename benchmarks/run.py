@@ -32,10 +32,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-HERE = Path(__file__).resolve().parent
-sys.path.insert(0, str(HERE.parent))
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # the benchmarks package
 
 from benchmarks.corpus import PHRASE, generate
+
+HERE = Path(__file__).resolve().parent
 
 QUERY = f'"{PHRASE}"'
 SAMPLE_EVERY = 0.02  # seconds between RSS samples
