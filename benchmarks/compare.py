@@ -106,8 +106,12 @@ def timed(cmd: list[str], cwd: Path) -> run.Run:
     return r
 
 
-def one_round(sides: list[Side], archive: Path, changed: Path, build: bool, cwd: Path) -> None:
-    """Every measure once per side, old and new alternating measure by measure."""
+def one_round(sides: list[Side], archive: Path, changed: Path, build: bool, cwd: Path, warm_up: bool) -> None:
+    """Every measure once per side, old and new alternating measure by measure.
+
+    With `warm_up` (the first round) every query runs once untimed before the timed ones, so
+    that no timed run pays for compiling a tree's .pyc files or filling the page cache.
+    """
     if build:
         for s in sides:
             shutil.rmtree(s.index, ignore_errors=True)
@@ -124,6 +128,10 @@ def one_round(sides: list[Side], archive: Path, changed: Path, build: bool, cwd:
     for s in sides:
         timed(s.index_cmd(archive), cwd)  # back in step with the restored page (not timed)
     commands = {s.label: run.query_commands(s.egov, s.index) for s in sides}
+    if warm_up:
+        for s in sides:
+            for cmd in [*commands[s.label].values(), [s.egov, "--help"]]:
+                timed(cmd, cwd)
     for kind in run.QUERY_KINDS:
         for s in sides:
             r = timed(commands[s.label][kind], cwd)
@@ -176,6 +184,9 @@ def main(argv: list[str] | None = None) -> int:
     args.work.mkdir(parents=True, exist_ok=True)
     archive, corpus = run.corpus_for(args.work, args.size, args.seed)
     _log(f"archive {archive} ({corpus['pages']:,} pages, {corpus['bytes'] / run.MB:.0f} MB)")
+    for page in archive.rglob("*"):  # into the page cache, so the first build is not the only cold one
+        if page.is_file():
+            page.read_bytes()
     base = args.work / f"compare-{args.size}"
     sides = [
         Side("old", old_repo, run.egovsearch_script(old_python), base / "old", old_commit),
@@ -185,15 +196,10 @@ def main(argv: list[str] | None = None) -> int:
     cwd.mkdir(parents=True, exist_ok=True)
     changed = archive / corpus["changed_file"]
 
-    # Warm-up (untimed): both indexes built, the page cache and both trees' .pyc files filled.
-    for s in sides:
-        timed(s.index_cmd(archive), cwd)
-        for cmd in run.query_commands(s.egov, s.index).values():
-            timed(cmd, cwd)
     start, load_start = time.time(), os.getloadavg()
     for i in range(args.rounds):
         build = i < build_rounds
-        one_round(sides, archive, changed, build, cwd)
+        one_round(sides, archive, changed, build, cwd, warm_up=i == 0)
         _log(f"round {i + 1}/{args.rounds} done{'' if build else ' (no build)'}, {time.time() - start:.0f} s")
     load_end = os.getloadavg()
 
