@@ -84,3 +84,14 @@ def test_readme_names_every_command() -> None:
     assert len(commands) >= 10  # parse, index, query, stats, show, sources, timeline, similar, export, doctor
     text = README.read_text(encoding="utf-8")
     assert [c for c in commands if f"egovsearch {c}" not in text] == []
+
+
+def test_links_between_the_docs_resolve() -> None:
+    docs = [README, *sorted((ROOT / "docs").glob("*.md"))]
+    assert len(docs) >= 3  # README.md, docs/DESIGN.md, docs/PERFORMANCE.md
+    broken = []
+    for doc in docs:
+        for target in re.findall(r"\]\(([^)#:\s]+)\)", doc.read_text(encoding="utf-8")):
+            if not (doc.parent / target).exists():
+                broken.append(f"{doc.relative_to(ROOT)}: {target}")
+    assert broken == []
