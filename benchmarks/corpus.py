@@ -342,7 +342,7 @@ def generate(n: int, out_dir: str | os.PathLike[str], seed: int = 0) -> CorpusSu
             )
         n_par = min(n_par, len(sentences))
         cuts = sorted(rng.sample(range(1, len(sentences)), n_par - 1)) if n_par > 1 else []
-        paragraphs = [" ".join(sentences[a:b]) for a, b in zip([0, *cuts], [*cuts, len(sentences)])]
+        paragraphs = [" ".join(sentences[a:b]) for a, b in zip([0, *cuts], [*cuts, len(sentences)], strict=True)]
 
         # Source line and its variants.
         names = source_names[lang]

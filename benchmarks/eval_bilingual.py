@@ -6,8 +6,8 @@ Usage:
 Sections printed:
 1. before: a naive single Whoosh field (StemmingAnalyzer over title + body,
    default AND QueryParser), built here from the same parsed articles;
-2. after: the project's search (egovsearch.engine.writer.update_index +
-   egovsearch.query.run.search), skipped with a note if those modules are missing;
+2. after: the project's search (egovsearch.api.update_index + egovsearch.api.search,
+   the facade every command calls), skipped with a note if those modules are missing;
 3. compound rules: each rule of egovsearch.core.compounds.RULES (and "none") on the
    compound cases, restricted to the German articles, with a simulated German
    field (fold + German Snowball stem) so only the expansion rule varies;
@@ -118,14 +118,13 @@ def naive_runner(articles: list[Article]) -> Callable[[str], list[str]]:
 
 # --- after: the project's search ------------------------------------------------------
 def project_runner(root: Path, index_dir: Path) -> Callable[[str], list[str]]:
-    from egovsearch.engine.writer import update_index
+    from egovsearch import api
     from egovsearch.core.models import SearchRequest
-    from egovsearch.query.run import search
 
-    update_index(root, index_dir)
+    api.update_index(root, index_dir)
 
     def run(q: str) -> list[str]:
-        return [h.id for h in search(index_dir, SearchRequest(query=q, limit=None)).hits]
+        return [h.id for h in api.search(index_dir, SearchRequest(query=q, limit=None)).hits]
 
     return run
 
@@ -257,7 +256,7 @@ def main(argv: list[str] | None = None) -> int:
         try:
             with tempfile.TemporaryDirectory() as d:
                 run = project_runner(args.fixtures, Path(d) / "index")
-                score(cases, run, "after: egovsearch.query.run")
+                score(cases, run, "after: egovsearch.api.search")
         except ImportError as e:
             print(f"\n== after: unavailable ({e}) ==")
     big = wordfreq_vocab(max(args.speed, 300_000))

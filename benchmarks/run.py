@@ -1,14 +1,20 @@
 """Benchmark egovsearch against a naive Whoosh baseline on generated corpora (issue 8).
 
     python benchmarks/run.py --size 20000 [--size 100000] [--work DIR] [--repeat 7]
-                             [--json OUT.json] [--no-baseline] [--no-project]
+                             [--json OUT.json] [--markdown docs/PERFORMANCE.md]
+                             [--no-baseline] [--no-project] [--python PATH] [--repo PATH]
 
 For each size, in one run on one machine: generate (or reuse) the corpus under --work,
 build the naive baseline index (benchmarks/naive_index.py, one process) and the project's
 index (the whole `egovsearch index` process), then re-index with nothing changed and with
 one file changed, then time end-to-end queries (each a new process, median of --repeat)
-for `egovsearch query`, the naive CLI and `rg -l`, and `egovsearch --help`. Prints a table
-of ratios against the issue's targets and writes everything as JSON.
+for `egovsearch query`, the naive CLI and `rg -l`, each kind of query in QUERY_KINDS, and
+`egovsearch --help`. Prints a table of ratios against the issue's targets, writes everything
+as JSON (--json) and puts the table into a Markdown file between its two markers (--markdown).
+
+The code under test is the `egovsearch` console script of the virtual environment of
+--python (default: this interpreter's), from the checkout --repo (default: this one; used for
+the commit named in the results). benchmarks/compare.py uses both to time another revision.
 
 Peak memory is the largest sum of VmRSS over the process and all its descendants, sampled
 every 20 ms (pages shared between forked workers are counted once per process, so this
@@ -21,6 +27,7 @@ import argparse
 import json
 import os
 import platform
+import shlex
 import shutil
 import statistics
 import subprocess
@@ -32,13 +39,30 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-HERE = Path(__file__).resolve().parent
-sys.path.insert(0, str(HERE.parent))
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # the benchmarks package
 
 from benchmarks.corpus import PHRASE, generate
 
+HERE = Path(__file__).resolve().parent
+
 QUERY = f'"{PHRASE}"'
 SAMPLE_EVERY = 0.02  # seconds between RSS samples
+REPO = HERE.parent
+
+# Kinds of query, each a different path through the code (arguments after `egovsearch query`;
+# `--index` is added). "phrase" is the one the targets are stated for. Every kind has hits on
+# the generated corpus (corpus.py's vocabulary), German and English.
+QUERY_KINDS: dict[str, list[str]] = {
+    "phrase": [QUERY, "--format", "json"],
+    "word": ["digital", "--format", "json"],  # a frequent English term: BM25F over a long list
+    "or": ["digital OR portal", "--format", "json"],
+    "german compound": ["Verwaltung", "--format", "json"],  # expansion from vocab-de.tsv
+    "wildcard": ["digit*", "--format", "json"],  # Whoosh's own matcher
+    "sorted newest": ["digital", "--sort", "newest", "--format", "json"],
+    "filters only": ["--lang", "de", "--since", "2020", "--format", "json"],
+    "tsv (no snippets)": ["digital", "--format", "tsv"],
+    "count": ["digital", "--count"],
+}
 
 
 # ---------------------------------------------------------------------------
@@ -99,13 +123,13 @@ class Run:
     returncode: int = 0
 
 
-def run_measured(cmd: list[str], sample: bool = True) -> Run:
-    """Run `cmd` to completion: wall time, and peak process-tree RSS when `sample`."""
+def run_measured(cmd: list[str], sample: bool = True, cwd: Path | None = None) -> Run:
+    """Run `cmd` (in `cwd`) to completion: wall time, and peak process-tree RSS when `sample`."""
     peak = peak_one = 0
     done = threading.Event()
     with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
         start = time.perf_counter()
-        proc = subprocess.Popen(cmd, stdout=out, stderr=err, stdin=subprocess.DEVNULL)
+        proc = subprocess.Popen(cmd, stdout=out, stderr=err, stdin=subprocess.DEVNULL, cwd=cwd)
 
         def sampler() -> None:
             nonlocal peak, peak_one
@@ -234,9 +258,9 @@ def _hits(stdout: str) -> int | None:
     return len(data) if isinstance(data, list) else None
 
 
-def _code_version() -> str:
+def code_version(repo: Path = REPO) -> str:
     """HEAD's short hash, plus "+dirty" when egovsearch/ has uncommitted changes (others edit it live)."""
-    git = ["git", "-C", str(HERE.parent)]
+    git = ["git", "-C", str(repo)]
     head = subprocess.run(
         [*git, "rev-parse", "--short", "HEAD"], capture_output=True, text=True, check=False
     ).stdout.strip()
@@ -246,13 +270,31 @@ def _code_version() -> str:
     return head + ("+dirty" if dirty else "")
 
 
-def _egovsearch() -> str:
-    """The console script next to this interpreter (same virtualenv), else on PATH."""
-    local = Path(sys.executable).parent / "egovsearch"
+def egovsearch_script(python: str | Path = sys.executable) -> str:
+    """The console script next to `python` (same virtualenv), else on PATH.
+
+    Not resolved: a virtualenv's python is a symlink to the base interpreter, whose
+    folder has no egovsearch.
+    """
+    local = Path(python).absolute().parent / "egovsearch"
     return str(local) if local.exists() else (shutil.which("egovsearch") or "egovsearch")
 
 
-def bench_size(size: int, work: Path, repeat: int, seed: int, baseline: bool, project: bool) -> dict[str, Any]:
+def query_commands(egov: str, index: Path) -> dict[str, list[str]]:
+    """Every kind of query of QUERY_KINDS as a command line against `index`."""
+    return {kind: [egov, "query", *args, "--index", str(index)] for kind, args in QUERY_KINDS.items()}
+
+
+def bench_size(
+    size: int,
+    work: Path,
+    repeat: int,
+    seed: int,
+    baseline: bool,
+    project: bool,
+    python: str = sys.executable,
+    repo: Path = REPO,
+) -> dict[str, Any]:
     """Every measurement for one corpus size, as a JSON-ready dict."""
 
     def log(msg: str) -> None:
@@ -266,12 +308,12 @@ def bench_size(size: int, work: Path, repeat: int, seed: int, baseline: bool, pr
         "corpus": corpus,
         "baseline": None,
         "project": None,
-        "code": _code_version(),
+        "code": code_version(repo),
         "loadavg_at_start": os.getloadavg(),
     }
     py = sys.executable
     base_ix, proj_ix = work / f"baseline-{size}", work / f"project-{size}"
-    egov = _egovsearch()
+    egov = egovsearch_script(python)
 
     if baseline:
         shutil.rmtree(base_ix, ignore_errors=True)
@@ -341,6 +383,12 @@ def bench_size(size: int, work: Path, repeat: int, seed: int, baseline: bool, pr
         del out["stdout"]
     res["query"] = q
     res["rg_missing"] = rg is None
+    if project:
+        log(f"query kinds x{repeat}: {', '.join(QUERY_KINDS)}")
+        kinds = median_runs(query_commands(egov, proj_ix), repeat)
+        for out in kinds.values():
+            out["lines"] = len(out.pop("stdout").splitlines())
+        res["query_kinds"] = kinds
 
     helps: dict[str, list[str]] = {}
     if project:
@@ -460,6 +508,11 @@ def print_table(res: dict[str, Any]) -> None:
             f"{row['metric']:34} {_fmt(row['project']):>10} {_fmt(row['baseline']):>10} "
             f"{_fmt(row['ratio']):>7}  {row['target']:24} {verdict}"
         )
+    kinds = res.get("query_kinds") or {}
+    if kinds:
+        print(f"{'query kind (project)':34} {'median s':>10} {'min s':>10} {'lines':>7}")
+        for kind, out in kinds.items():
+            print(f"{kind:34} {out['median_s']:>10.3f} {out['min_s']:>10.3f} {out['lines']:>7}")
     hits = {k: v.get("hits") for k, v in res["query"].items()}
     total = (res["project"] or {}).get("phrase_total_hits")
     print(
@@ -468,9 +521,76 @@ def print_table(res: dict[str, Any]) -> None:
     for name, part in (("project", res["project"]), ("baseline", res["baseline"])):
         if part and part.get("returncode"):
             print(f"WARNING: {name} build exited {part['returncode']}: {part['stderr'][-500:]}")
-    for name, out in {**res["query"], **{f"{k} --help": v for k, v in res["help"].items()}}.items():
+    every = {
+        **res["query"],
+        **{f"query {k}": v for k, v in kinds.items()},
+        **{f"{k} --help": v for k, v in res["help"].items()},
+    }
+    for name, out in every.items():
         if out["returncode"] not in (0, 1):
             print(f"WARNING: {name} exited {out['returncode']}: {out['stderr'][-500:]}")
+
+
+# ---------------------------------------------------------------------------
+# The table in docs/PERFORMANCE.md
+# ---------------------------------------------------------------------------
+
+TABLE_START = "<!-- benchmark-table:start -->"
+TABLE_END = "<!-- benchmark-table:end -->"
+
+
+def _md_value(row: dict[str, Any], key: str) -> str:
+    v = row[key]
+    return "" if v is None else _fmt(v)
+
+
+def markdown_tables(results: list[dict[str, Any]], machine: dict[str, Any]) -> str:
+    """The run's tables in Markdown: one per size, naming the commit, the date and the sizes."""
+    out = [
+        f"Generated by `python benchmarks/run.py {machine['argv']}` on {machine['when']} "
+        f"(code {machine['commit']}; {machine['cpus']} CPUs; Python {machine['python']}). "
+        "Ratios are project / baseline within this one run.",
+        "",
+    ]
+    for res in results:
+        c = res["corpus"]
+        out += [
+            f"**{res['size']:,} articles** ({c['bytes'] / MB:.0f} MB of pages, {c['german']:,} German; "
+            f"load {res['loadavg_at_start'][0]:.1f}..{res['loadavg_at_end'][0]:.1f}):",
+            "",
+            "| measure | egovsearch | naive baseline | ratio | target | result |",
+            "| --- | --- | --- | --- | --- | --- |",
+        ]
+        for row in res["checks"]:
+            if row["pass"] is None:
+                verdict = ""
+            else:
+                verdict = "PASS" if row["pass"] else "FAIL"
+                if row["at"] != res["size"]:
+                    verdict = f"({verdict.lower()}; target at {row['at']:,})"
+            out.append(
+                f"| {row['metric']} | {_md_value(row, 'project')} | {_md_value(row, 'baseline')} | "
+                f"{_md_value(row, 'ratio')} | {row['target']} | {verdict} |"
+            )
+        kinds = res.get("query_kinds") or {}
+        if kinds:
+            out += ["", "| query kind (end to end, median) | arguments | seconds |", "| --- | --- | --- |"]
+            for kind, q in kinds.items():
+                args = shlex.join(QUERY_KINDS[kind]).replace("|", "\\|")
+                out.append(f"| {kind} | `{args}` | {q['median_s']:.3f} |")
+        out.append("")
+    return "\n".join(out).rstrip() + "\n"
+
+
+def replace_table(path: Path, table: str) -> None:
+    """Put `table` between the two markers of the Markdown file `path` (the rest stays)."""
+    text = path.read_text(encoding="utf-8")
+    try:
+        head, rest = text.split(TABLE_START, 1)
+        _, tail = rest.split(TABLE_END, 1)
+    except ValueError:
+        raise SystemExit(f"{path}: no {TABLE_START} ... {TABLE_END} markers") from None
+    path.write_text(f"{head}{TABLE_START}\n{table}{TABLE_END}{tail}", encoding="utf-8")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -488,21 +608,33 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--json", type=Path, help="write all figures here")
     ap.add_argument("--no-baseline", action="store_true", help="skip the naive Whoosh baseline")
     ap.add_argument("--no-project", action="store_true", help="skip egovsearch itself")
+    ap.add_argument("--markdown", type=Path, help="replace the table between the markers of this file")
+    ap.add_argument(
+        "--python", default=sys.executable, help="interpreter of the virtualenv with the egovsearch under test"
+    )
+    ap.add_argument("--repo", type=Path, default=REPO, help="checkout of the code under test (for its commit)")
     args = ap.parse_args(argv)
+    if args.markdown and TABLE_START not in args.markdown.read_text(encoding="utf-8"):
+        ap.error(f"{args.markdown} has no {TABLE_START} marker")  # before the long run, not after
     args.work.mkdir(parents=True, exist_ok=True)
     results = []
     for size in args.size or [20_000]:
-        res = bench_size(size, args.work, args.repeat, args.seed, not args.no_baseline, not args.no_project)
+        res = bench_size(
+            size, args.work, args.repeat, args.seed, not args.no_baseline, not args.no_project, args.python, args.repo
+        )
         print_table(res)
         results.append(res)
+    machine = {
+        "cpus": os.cpu_count(),
+        "python": platform.python_version(),
+        "platform": platform.platform(),
+        "commit": code_version(args.repo),
+        "when": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
+        "argv": " ".join(sys.argv[1:] if argv is None else argv),
+    }
+    if args.markdown:
+        replace_table(args.markdown, markdown_tables(results, machine))
     if args.json:
-        machine = {
-            "cpus": os.cpu_count(),
-            "python": platform.python_version(),
-            "platform": platform.platform(),
-            "commit": _code_version(),
-            "when": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
-        }
         args.json.write_text(
             json.dumps({"machine": machine, "query": QUERY, "results": results}, indent=2, default=str)
         )
