@@ -4,7 +4,7 @@ Whoosh finds and scores matches one document at a time through a tree of
 matcher objects: several method calls per posting and per tree level, about
 5 µs a matching document (0.13 s for a word in a quarter of 100,000 articles),
 and its collector adds more per match. ``scored`` evaluates the query kinds
-search.py builds (terms, OR, AND, AND NOT, disjunction-max, phrases) segment by
+engine.search builds from compiled nodes (terms, OR, AND, AND NOT, disjunction-max, phrases) segment by
 segment over whole posting lists, computing BM25F as Whoosh's scorer does, and
 leaves any other kind of query to Whoosh's own matcher. The document numbers
 and scores are Whoosh's; only the order in which a document's partial scores
@@ -23,9 +23,6 @@ from bisect import bisect_left
 from collections.abc import Callable, Iterable
 from typing import Any, cast
 
-from egovsearch.engine import boot as _whoosh  # noqa: F401  (first: trims Whoosh start-up)
-
-# isort: split
 from whoosh import query as wq
 from whoosh.codec.whoosh3 import LENGTHS_COLUMN, W3LeafMatcher
 from whoosh.columns import NumericColumn
@@ -170,7 +167,7 @@ def _indexed(sub: Any, fieldname: str, text: str) -> bytes | None:
         tbytes = sub.schema[fieldname].to_bytes(text)
     except ValueError:
         return None
-    return tbytes if (fieldname, tbytes) in sub.reader() else None  # type: ignore[no-any-return]
+    return tbytes if (fieldname, tbytes) in sub.reader() else None
 
 
 def _term(sub: Any, q: Any) -> Scores:
@@ -212,7 +209,7 @@ def _field_lengths(sub: Any, fieldname: str, dfl: Callable[[int], Any]) -> Calla
     return length
 
 
-class FastPhrase(wq.Phrase):
+class FastPhrase(wq.Phrase):  # type: ignore[misc]
     """Whoosh's Phrase with the same matches, spans and scores, found faster.
 
     Whoosh checks a phrase document by document through three layers of
