@@ -16,7 +16,6 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -40,10 +39,11 @@ from egovsearch.engine.store import open_index, read_meta, reading
 Ranked = list[tuple[float, int]]  # (score, global document number)
 
 
-@dataclass(frozen=True, slots=True)
-class Stored:
-    """The stored fields of one indexed article."""
+class Stored(n.Frozen):
+    """The stored fields of one indexed article. (`Frozen` records, not
+    dataclasses, for start-up time: see engine.nodes.)"""
 
+    __slots__ = ("id", "path", "title", "source", "published", "crawled", "language")
     id: str
     path: str  # relative to the archive root
     title: str
@@ -52,13 +52,20 @@ class Stored:
     crawled: date | None
     language: str
 
+    def __init__(self, id: str, path: str, title: str, source: str | None, published: date | None,
+                 crawled: date | None, language: str) -> None:
+        self._init(id, path, title, source, published, crawled, language)
 
-@dataclass(frozen=True, slots=True)
-class TitleCheck:
+
+class TitleCheck(n.Frozen):
     """What an `InTitle` check found: `kept` of `candidates` articles."""
 
+    __slots__ = ("kept", "candidates")
     kept: int
     candidates: int
+
+    def __init__(self, kept: int, candidates: int) -> None:
+        self._init(kept, candidates)
 
 
 class DocSet(wq.Query):  # type: ignore[misc]

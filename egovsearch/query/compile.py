@@ -15,8 +15,9 @@ language) and the lines of ``--explain``.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from collections.abc import Mapping
 from pathlib import Path
+from types import MappingProxyType
 
 from egovsearch.core import vocab as vocabulary
 from egovsearch.core.compounds import Vocabulary, compounds_of
@@ -35,15 +36,22 @@ TITLE_SCAN = 40  # title words lie within the first positions of the body
 ExplainLine = str | n.InTitle
 
 
-@dataclass(frozen=True, slots=True)
-class Compiled:
+class Compiled(n.Frozen):
     """A compiled request: query and filter nodes plus what snippets and
-    --explain need."""
+    --explain need. (A `Frozen` record, not a dataclass: see engine.nodes.)"""
 
+    __slots__ = ("query", "filter", "terms", "explain")
     query: n.Node | None  # None: every article that passes the filter
     filter: n.Node | None  # None: no filter
-    terms: dict[str, frozenset[str]] = field(default_factory=dict)  # language -> terms to mark
-    explain: tuple[ExplainLine, ...] = ()
+    terms: Mapping[str, frozenset[str]]  # language -> terms to mark
+    explain: tuple[ExplainLine, ...]
+
+    def __init__(self, query: n.Node | None, filter: n.Node | None,
+                 terms: Mapping[str, frozenset[str]], explain: tuple[ExplainLine, ...] = ()) -> None:
+        self._init(query, filter, MappingProxyType(dict(terms)), explain)
+
+    def __hash__(self) -> int:  # (the terms are a mapping)
+        return hash((self.query, self.filter, self.explain))
 
     def runnable(self) -> tuple[n.Node, n.Node | None]:
         """(query, filter) to run: without query text the filters are the
