@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from indexing_support import PAGES, make_archive
 
-from egovsearch.core.errors import QueryError
+from egovsearch.core.errors import ArticleNotFound, QueryError
 from egovsearch.core.models import SearchRequest
 from egovsearch.engine import nodes as n
 from egovsearch.engine.writer import update_index
@@ -173,3 +173,23 @@ def test_key_issues_phrase_fails_inside_whoosh_for_now(tmp_path: Path) -> None:
         run.search(tmp_path / "index", SearchRequest('"key issues"'))
     chain = [failure.value, failure.value.__cause__]
     assert any(isinstance(e, AttributeError) for e in chain), repr(chain)
+
+
+def test_every_command_on_an_index_of_an_empty_folder(tmp_path: Path) -> None:
+    """An empty index is an index: nothing found, nothing damaged."""
+    (tmp_path / "archive").mkdir()
+    index = tmp_path / "index"
+    update_index(tmp_path / "archive", index, jobs=1)
+    assert explore.stats(index).articles == 0
+    assert explore.sources(index) == []
+    assert explore.timeline(index, SearchRequest("digital")).total == 0
+    assert explore.timeline(index, SearchRequest(sources=("Heise",))).periods == ()
+    for sort in ("relevance", "newest", "oldest"):
+        assert run.search(index, SearchRequest("digital", sort=sort)).total == 0
+    assert run.search(index, SearchRequest("NOT digital", limit=None)).hits == ()
+    assert list(explore.export(index, SearchRequest("digital"))) == []
+    assert run.explain(index, SearchRequest("title:digital"))[-1] == "title: 0 of 0 candidate articles"
+    with pytest.raises(ArticleNotFound):
+        explore.similar(index, "00000000000000a1")
+    with pytest.raises(ArticleNotFound):
+        explore.article(index, "00000000000000a1")

@@ -70,9 +70,11 @@ def by_date(searcher: Any, found: list[tuple[float, int]], newest: bool,
     dates: dict[int, int] = {}  # global number -> yyyymmdd, or -1 when undated
     wanted = sorted(d for _, d in found)
     for sub, offset in searcher.leaf_searchers():
+        lo, hi = bisect_left(wanted, offset), bisect_left(wanted, offset + sub.doc_count_all())
+        if lo == hi:  # (an empty index's reader has no columns at all)
+            continue
         column = sub.reader().column_reader("published", translate=False)
         values, default = _column_array(column), column._default
-        lo, hi = bisect_left(wanted, offset), bisect_left(wanted, offset + sub.doc_count_all())
         for d in wanted[lo:hi]:
             local = d - offset
             if values is None:

@@ -193,12 +193,17 @@ class Reader:
 
     def published(self, docnums: Iterable[int]) -> list[int]:
         """The publication dates (yyyymmdd, 0 when undated) of documents."""
+        docnums = list(docnums)
+        if not docnums:  # (an empty index's reader has no columns at all)
+            return []
         pub = self._s.reader().column_reader("published")
         return [_date_value(pub[d]) for d in docnums]
 
     def columns(self) -> Iterator[tuple[str | None, int, str]]:
         """(source, published yyyymmdd or 0, language) of every live document."""
         reader = self._s.reader()
+        if not reader.doc_count():  # an empty index's reader has no columns at all
+            return
         src = reader.column_reader("source") if reader.has_column("source") else None
         pub = reader.column_reader("published")
         lang = reader.column_reader("language")
