@@ -119,7 +119,7 @@ class Phrase(Frozen):
 
 class Sequence(Frozen):
     """Items (alternatives of one word each) in this order, as `Phrase`
-    (``Sequence``). Known to fail inside Whoosh for alternatives (issue 14)."""
+    (``Sequence``, run by Whoosh's own matcher: slower than `Phrase`)."""
 
     __slots__ = ("items", "slop")
     items: tuple[Node, ...]

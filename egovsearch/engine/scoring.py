@@ -119,7 +119,9 @@ def _scores(sub: Any, q: Any) -> Scores:
         found = q.found(sub)
         if found is not None:
             return dict(zip(found[0], found[1], strict=True))
-    return _whoosh_scores(q.matcher(sub))
+    # With a search context, as Whoosh's own search passes one: a Sequence
+    # (phrase of alternatives) needs it.
+    return _whoosh_scores(q.matcher(sub, sub.context()))
 
 
 def _union(parts: Iterable[Scores]) -> Scores:

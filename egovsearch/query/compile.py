@@ -183,8 +183,9 @@ class _Compiler:
             elif lang == "de" or all(len(w) == 1 for w in words):
                 q = n.Phrase(fname, tuple(w[-1] for w in words), slop=1 + gaps)
             else:
-                # Alternatives per word (an English word with ue/ae/oe): fails
-                # inside Whoosh today; left for issue 14.
+                # Alternatives per word (an English word with ue/ae/oe gets a
+                # transliterated form): Whoosh's Sequence, until issue 14 gives
+                # English words one form.
                 q = n.Sequence(tuple(self.word_terms_query(fname, lang, w) for w in words), slop=1 + gaps)
             for w in words:
                 self.terms[lang].update(w[-1:] if lang == "de" else w)
