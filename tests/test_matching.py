@@ -1,23 +1,31 @@
 """matching.scored finds the documents Whoosh's own search finds, with the same
-scores, for every kind of query the compiler builds; on an index of several
-segments, one with deleted documents, and with filters."""
+scores, for every kind of query the compiler builds (translated by the
+engine's reader); on an index of several segments, one with deleted documents,
+and with filters."""
 
 from __future__ import annotations
 
 import math
 import shutil
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
 from benchmarks.corpus import PHRASE, generate
-from egovsearch.engine import scoring as matching
-from egovsearch.query import run as search
-from egovsearch.engine.writer import update_index
 from egovsearch.core.models import SearchRequest
+from egovsearch.engine import nodes
+from egovsearch.engine import scoring as matching
+from egovsearch.engine.search import open_reader
 from egovsearch.engine.store import open_index
+from egovsearch.engine.writer import update_index
+from egovsearch.query import run as search
+from egovsearch.query.compile import compile_request
+from egovsearch.query.snippets import match_spans
 
 
 @pytest.fixture(scope="module")
@@ -37,6 +45,15 @@ def ix(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return index
 
 
+@contextmanager
+def _whoosh(ix: Path, request: SearchRequest) -> Iterator[tuple[Any, Any, Any]]:
+    """(searcher, query, filter): the request compiled, and its nodes as the
+    engine's reader translates them to Whoosh queries."""
+    with open_reader(ix) as reader:
+        q, flt = compile_request(ix, request).runnable()
+        yield reader._s, reader._query(q), (reader._query(flt) if flt is not None else None)
+
+
 QUERIES = [
     "services", "Verwaltung", "digital portal", "digital OR portal", "services NOT digital",
     "NOT services", "services OR NOT digital", f'"{PHRASE}"', f'"{PHRASE}" OR Verwaltung',
@@ -48,9 +65,7 @@ QUERIES = [
 @pytest.mark.parametrize("text", QUERIES)
 @pytest.mark.parametrize("language", [None, "de"])
 def test_same_documents_and_scores_as_whoosh(ix: Path, text: str, language: str | None) -> None:
-    with search._searcher(ix) as (s, _):
-        c = search.compile_request(s, ix, SearchRequest(text, language=language))
-        q, flt = c.runnable()
+    with _whoosh(ix, SearchRequest(text, language=language)) as (s, q, flt):
         whoosh = {hit.docnum: hit.score for hit in s.search(q, limit=None, filter=flt)}
         allow = set(s.docs_for_query(flt)) if flt is not None else None
         total, ours = matching.scored(s, q, allow)
@@ -68,8 +83,7 @@ def test_search_ranks_as_whoosh_did(ix: Path) -> None:
     """search() with the scored path: the ranked ids of Whoosh's search."""
     for text in ("services", "digital OR portal", f'"{PHRASE}"'):
         result = search.search(ix, SearchRequest(text, limit=10))
-        with search._searcher(ix) as (s, _):
-            q, _ = search.compile_request(s, ix, SearchRequest(text)).runnable()
+        with _whoosh(ix, SearchRequest(text)) as (s, q, _):
             # (Whoosh's optimised top-N search skips blocks by an estimate that can
             # lose documents; the exact ranking is the unlimited one.)
             every = s.search(q, limit=None)
@@ -80,7 +94,7 @@ def test_search_ranks_as_whoosh_did(ix: Path) -> None:
 
 
 def _match_spans_reference(text: str, lang: str, terms: set[str]) -> list[tuple[int, int]]:
-    """search.match_spans before its first-letter pre-check: analyse every word."""
+    """snippets.match_spans before its first-letter pre-check: analyse every word."""
     from egovsearch.engine.analysis import WORD_RE, analysis
 
     ana = analysis(lang)
@@ -105,7 +119,7 @@ def test_snippet_marks_are_those_of_every_word_analysed(words: list[str], query:
 
     text = " ".join(words)
     terms = {t for w in query for t in analysis(lang).query_terms(w)}
-    assert search.match_spans(text, lang, terms) == _match_spans_reference(text, lang, terms)
+    assert match_spans(text, lang, terms) == _match_spans_reference(text, lang, terms)
 
 
 @pytest.mark.parametrize("text", ["services", "digital OR portal", f'"{PHRASE}"', "NOT services"])
@@ -115,9 +129,10 @@ def test_date_order_is_that_of_whoosh_sorting(ix: Path, text: str, newest: bool)
     oldest first), undated last, equal dates in index order."""
     from whoosh import sorting
 
-    with search._searcher(ix) as (s, _):
-        q, _ = search.compile_request(s, ix, SearchRequest(text)).runnable()
-        dated = sorting.QueryFacet({0: search.published_range(None, None)}, other=1)
+    with open_reader(ix) as reader:
+        s = reader._s
+        q = reader._query(compile_request(ix, SearchRequest(text)).runnable()[0])
+        dated = sorting.QueryFacet({0: reader._query(nodes.DateRange(None, None))}, other=1)
         facets = [dated, sorting.FieldFacet("published", reverse=newest)]
         whoosh = [hit.docnum for hit in s.search(q, limit=None, sortedby=facets)]
         found = matching.matches(s, q)

@@ -4,7 +4,7 @@ Whoosh finds and scores matches one document at a time through a tree of
 matcher objects: several method calls per posting and per tree level, about
 5 µs a matching document (0.13 s for a word in a quarter of 100,000 articles),
 and its collector adds more per match. ``scored`` evaluates the query kinds
-search.py builds (terms, OR, AND, AND NOT, disjunction-max, phrases) segment by
+engine.search builds from compiled nodes (terms, OR, AND, AND NOT, disjunction-max, phrases) segment by
 segment over whole posting lists, computing BM25F as Whoosh's scorer does, and
 leaves any other kind of query to Whoosh's own matcher. The document numbers
 and scores are Whoosh's; only the order in which a document's partial scores
@@ -23,9 +23,6 @@ from bisect import bisect_left
 from collections.abc import Callable, Iterable
 from typing import Any, cast
 
-from egovsearch.engine import boot as _whoosh  # noqa: F401  (first: trims Whoosh start-up)
-
-# isort: split
 from whoosh import query as wq
 from whoosh.codec.whoosh3 import LENGTHS_COLUMN, W3LeafMatcher
 from whoosh.columns import NumericColumn
@@ -73,9 +70,11 @@ def by_date(searcher: Any, found: list[tuple[float, int]], newest: bool,
     dates: dict[int, int] = {}  # global number -> yyyymmdd, or -1 when undated
     wanted = sorted(d for _, d in found)
     for sub, offset in searcher.leaf_searchers():
+        lo, hi = bisect_left(wanted, offset), bisect_left(wanted, offset + sub.doc_count_all())
+        if lo == hi:  # (an empty index's reader has no columns at all)
+            continue
         column = sub.reader().column_reader("published", translate=False)
         values, default = _column_array(column), column._default
-        lo, hi = bisect_left(wanted, offset), bisect_left(wanted, offset + sub.doc_count_all())
         for d in wanted[lo:hi]:
             local = d - offset
             if values is None:
@@ -120,7 +119,9 @@ def _scores(sub: Any, q: Any) -> Scores:
         found = q.found(sub)
         if found is not None:
             return dict(zip(found[0], found[1], strict=True))
-    return _whoosh_scores(q.matcher(sub))
+    # With a search context, as Whoosh's own search passes one: a Sequence
+    # (phrase of alternatives) needs it.
+    return _whoosh_scores(q.matcher(sub, sub.context()))
 
 
 def _union(parts: Iterable[Scores]) -> Scores:
@@ -170,7 +171,7 @@ def _indexed(sub: Any, fieldname: str, text: str) -> bytes | None:
         tbytes = sub.schema[fieldname].to_bytes(text)
     except ValueError:
         return None
-    return tbytes if (fieldname, tbytes) in sub.reader() else None  # type: ignore[no-any-return]
+    return tbytes if (fieldname, tbytes) in sub.reader() else None
 
 
 def _term(sub: Any, q: Any) -> Scores:
@@ -212,7 +213,7 @@ def _field_lengths(sub: Any, fieldname: str, dfl: Callable[[int], Any]) -> Calla
     return length
 
 
-class FastPhrase(wq.Phrase):
+class FastPhrase(wq.Phrase):  # type: ignore[misc]
     """Whoosh's Phrase with the same matches, spans and scores, found faster.
 
     Whoosh checks a phrase document by document through three layers of

@@ -1,0 +1,239 @@
+"""Running compiled queries: engine nodes to Whoosh queries, over one open index.
+
+`open_reader` opens the index (failures while reading are damage, as
+``store.reading`` decides) and yields a `Reader`, whose methods take
+``engine.nodes`` and return plain data: (score, document number) lists,
+`Stored` records, column values, document frequencies. Document numbers are
+valid only while the reader is open. No Whoosh object leaves this module.
+
+Queries are scored by ``engine.scoring`` (Whoosh's BM25F over whole posting
+lists). ``title:`` checks (`InTitle`) are evaluated here, when the query
+runs: the index has no title field, so candidates are checked against their
+stored titles.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+# Transitional, until egovsearch/engine/__init__.py applies the start-up trims
+# when the package loads (the engine change of issue 13): then delete these
+# two lines. This module is the query path's first Whoosh import.
+from egovsearch.engine import boot as _boot  # noqa: F401
+
+# isort: split
+from whoosh import query as wq
+from whoosh.matching import ListMatcher, NullMatcher
+
+from egovsearch.core.textfold import fold
+from egovsearch.engine import nodes as n
+from egovsearch.engine.analysis import analysis
+from egovsearch.engine.schema import date_to_int, int_to_date
+from egovsearch.engine.scoring import FastPhrase, best_first, by_date, matches
+from egovsearch.engine.store import open_index, read_meta, reading
+
+Ranked = list[tuple[float, int]]  # (score, global document number)
+
+
+class Stored(n.Frozen):
+    """The stored fields of one indexed article. (`Frozen` records, not
+    dataclasses, for start-up time: see engine.nodes.)"""
+
+    __slots__ = ("id", "path", "title", "source", "published", "crawled", "language")
+    id: str
+    path: str  # relative to the archive root
+    title: str
+    source: str | None
+    published: date | None
+    crawled: date | None
+    language: str
+
+    def __init__(self, id: str, path: str, title: str, source: str | None, published: date | None,
+                 crawled: date | None, language: str) -> None:
+        self._init(id, path, title, source, published, crawled, language)
+
+
+class TitleCheck(n.Frozen):
+    """What an `InTitle` check found: `kept` of `candidates` articles."""
+
+    __slots__ = ("kept", "candidates")
+    kept: int
+    candidates: int
+
+    def __init__(self, kept: int, candidates: int) -> None:
+        self._init(kept, candidates)
+
+
+class DocSet(wq.Query):  # type: ignore[misc]
+    """Matches a fixed set of (global) document numbers: the result of a title check."""
+
+    def __init__(self, docnums: frozenset[int]) -> None:
+        self.docnums = docnums
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, DocSet) and other.docnums == self.docnums
+
+    def __hash__(self) -> int:
+        return hash(self.docnums)
+
+    def estimate_size(self, ixreader: Any) -> int:
+        return len(self.docnums)
+
+    def matcher(self, searcher: Any, context: Any = None) -> Any:
+        offset = searcher.get_parent()._offset_for_subsearcher(searcher) if searcher.has_parent() else 0
+        end = offset + searcher.doc_count_all()
+        local = sorted(d - offset for d in self.docnums if offset <= d < end)
+        return ListMatcher(local, all_weights=1.0) if local else NullMatcher()
+
+
+def _date_value(v: int | None) -> int:
+    """A published column value, 0 for undated (Whoosh fills gaps with 2**32-1)."""
+    return v if v and v <= 99991231 else 0
+
+
+class Reader:
+    """One open index: runs queries and reads what they found."""
+
+    def __init__(self, searcher: Any, archive: str) -> None:
+        self._s = searcher
+        self.archive = archive  # absolute archive root the index was built from ("" if unknown)
+        self._titles: dict[n.InTitle, tuple[DocSet, TitleCheck]] = {}
+
+    # -- queries ---------------------------------------------------------
+
+    def _query(self, node: n.Node) -> Any:
+        """The Whoosh query of a node (the same shape: Whoosh's scores follow it)."""
+        if isinstance(node, n.Term):
+            return wq.Term(node.field, node.text, boost=node.boost)
+        if isinstance(node, n.AnyOf):
+            return wq.Or([self._query(i) for i in node.items])
+        if isinstance(node, n.AllOf):
+            return wq.And([self._query(i) for i in node.items])
+        if isinstance(node, n.Not):
+            return wq.Not(self._query(node.item))
+        if isinstance(node, n.DisMax):
+            return wq.DisjunctionMax([self._query(i) for i in node.items])
+        if isinstance(node, n.Phrase):
+            return FastPhrase(node.field, list(node.words), slop=node.slop)
+        if isinstance(node, n.Sequence):
+            return wq.Sequence([self._query(i) for i in node.items], slop=node.slop)
+        if isinstance(node, n.Prefix):
+            return wq.Prefix(node.field, node.text)
+        if isinstance(node, n.Wildcard):
+            return wq.Wildcard(node.field, node.pattern)
+        if isinstance(node, n.DateRange):
+            # Undated articles have no published term, so they never pass a date range.
+            return wq.NumericRange("published", date_to_int(node.low) or 1, date_to_int(node.high) or 99991231)
+        if isinstance(node, n.Every):
+            return wq.Every()
+        return self._title(node)[0]
+
+    def _title(self, node: n.InTitle) -> tuple[DocSet, TitleCheck]:
+        """The documents passing a title check (worked out once per reader)."""
+        done = self._titles.get(node)
+        if done is not None:
+            return done
+        inner = self._query(node.inner)
+        scan = wq.SpanFirst(inner, limit=node.scan) if node.scan else inner
+        candidates = list(self._s.docs_for_query(scan))
+        wanted = {w.lang: w.words for w in node.words}
+        keep = set()
+        for docnum in candidates:
+            fields = self._s.stored_fields(docnum)
+            lang = fields.get("language", "en")
+            title = fields.get("title", "")
+            title_terms = {t for _, _, ts in analysis(lang).spans(title) for t in ts}
+            if node.prefix is not None:
+                ok = any(t.startswith(node.prefix) for t in title_terms) or node.prefix in fold(title)
+            else:
+                words = wanted.get(lang, ())
+                ok = bool(words) and all(set(ts) & title_terms for ts in words)
+            if ok:
+                keep.add(docnum)
+        done = self._titles[node] = (DocSet(frozenset(keep)), TitleCheck(len(keep), len(candidates)))
+        return done
+
+    def title_check(self, node: n.InTitle) -> TitleCheck:
+        """How many candidates a title check kept (for --explain)."""
+        return self._title(node)[1]
+
+    def _allowed(self, filter: n.Node | None) -> set[int] | None:
+        return set(self._s.docs_for_query(self._query(filter))) if filter is not None else None
+
+    def matches(self, query: n.Node, filter: n.Node | None = None) -> Ranked:
+        """(score, docnum) of every document matching `query` and `filter`, in no order."""
+        q = self._query(query)
+        return matches(self._s, q, self._allowed(filter))
+
+    def ranked(self, query: n.Node, filter: n.Node | None = None, *, sort: str = "relevance",
+               limit: int | None = None) -> tuple[int, Ranked]:
+        """How many documents match, and the first `limit` (None: all) of them:
+        best first (`sort` "relevance"), or by date ("newest", "oldest")."""
+        found = self.matches(query, filter)
+        if sort == "relevance":
+            return len(found), best_first(found, limit)
+        return len(found), by_date(self._s, found, newest=sort == "newest", limit=limit)
+
+    # -- stored fields and columns -------------------------------------------
+
+    def stored(self, docnum: int) -> Stored:
+        f = self._s.stored_fields(docnum)
+        return Stored(id=f["id"], path=f["path"], title=f.get("title", ""), source=f.get("source"),
+                      published=int_to_date(f.get("published")), crawled=int_to_date(f.get("crawled")),
+                      language=f.get("language", "en"))
+
+    def paths(self, docnums: Iterable[int]) -> list[str]:
+        """The stored archive paths of documents."""
+        stored = self._s.stored_fields
+        return [stored(d)["path"] for d in docnums]
+
+    def published(self, docnums: Iterable[int]) -> list[int]:
+        """The publication dates (yyyymmdd, 0 when undated) of documents."""
+        docnums = list(docnums)
+        if not docnums:  # (an empty index's reader has no columns at all)
+            return []
+        pub = self._s.reader().column_reader("published")
+        return [_date_value(pub[d]) for d in docnums]
+
+    def columns(self) -> Iterator[tuple[str | None, int, str]]:
+        """(source, published yyyymmdd or 0, language) of every live document."""
+        reader = self._s.reader()
+        if not reader.doc_count():  # an empty index's reader has no columns at all
+            return
+        src = reader.column_reader("source") if reader.has_column("source") else None
+        pub = reader.column_reader("published")
+        lang = reader.column_reader("language")
+        for docnum in reader.all_doc_ids():
+            source = src[docnum] if src is not None else None
+            yield (source or None), _date_value(pub[docnum]), lang[docnum]
+
+    def doc_count(self) -> int:
+        """Live documents."""
+        return int(self._s.doc_count())
+
+    def doc_frequency(self, field: str, term: str) -> int:
+        """Live and deleted documents holding `term` in `field` (as Whoosh counts)."""
+        return int(self._s.doc_frequency(field, term))
+
+    def document_number(self, path: str) -> int | None:
+        """The document of an archive path ('/'-separated, relative), if indexed."""
+        docnum = self._s.document_number(path=path)
+        return None if docnum is None else int(docnum)
+
+    def indexed_paths(self) -> Iterator[str]:
+        """Every archive path in the index, in order."""
+        for raw in self._s.lexicon("path"):
+            yield raw.decode("utf-8")
+
+
+@contextmanager
+def open_reader(index_dir: Path) -> Iterator[Reader]:
+    """The index opened for reading; failures inside are reported as damage."""
+    ix = open_index(index_dir, check_segments=False)
+    archive = read_meta(index_dir).archive or ""
+    with reading(index_dir), ix.searcher() as s:  # opens every segment: damage is reported here
+        yield Reader(s, archive)
