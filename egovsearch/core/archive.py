@@ -628,7 +628,10 @@ def parse_paths(paths: Iterable[Path], on_skip: Callable[[str, str], None]) -> I
     in the order given; what is not an article goes to `on_skip(path, reason)`."""
     for path in paths:
         if path.is_dir():
-            for f in iter_archive(path, on_skip=lambda rel, why, p=path: on_skip(str(p / rel), why)):
+            def skip(rel: str, why: str, folder: Path = path) -> None:
+                on_skip(str(folder / rel), why)
+
+            for f in iter_archive(path, on_skip=skip):
                 try:
                     yield parse_file(f.abspath, path)
                 except NotAnArticle as e:

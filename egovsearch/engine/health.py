@@ -21,7 +21,7 @@ def health(index_dir: Path) -> Health:
     with reading(index_dir):
         articles = ix.doc_count()
     p = plan(Path(meta.archive), index_dir)
-    missing = tuple(t[0] for t in p.to_read if t[3] is None)
-    stale = tuple(t[0] for t in p.to_read if t[3] is not None)
+    missing = tuple(t.rel for t in p.to_read if t.old_hash is None)
+    stale = tuple(t.rel for t in p.to_read if t.old_hash is not None)
     return Health(archive=meta.archive, articles=articles, missing=missing, stale=stale,
                   orphaned=tuple(p.removed), skipped=len(p.still_skipped) + len(p.walk_skips))

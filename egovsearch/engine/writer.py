@@ -33,18 +33,20 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from egovsearch.core import archive as arc
 from egovsearch.core import vocab as vocabulary
 from egovsearch.core.errors import (
     ArchiveError,
     EgovsearchError,
+    IndexDamaged,
     IndexIncomplete,
     IndexLocked,
     IndexNotWritable,
     NotAnArticle,
 )
+from egovsearch.core.files import read_json, write_json
 from egovsearch.core.reports import IndexReport, Skipped
 from egovsearch.engine.store import (
     INDEX_NAME,
@@ -52,9 +54,7 @@ from egovsearch.engine.store import (
     META,
     SCHEMA_VERSION,
     generation,
-    read_json,
     read_meta,
-    write_json_atomic,
 )
 
 Progress = Callable[[int, int], None]
@@ -108,23 +108,59 @@ def _term_as_interrupt() -> Iterator[None]:
         signal.signal(signal.SIGTERM, old)
 
 
+class ToRead(NamedTuple):
+    """An archive file an index run reads (a NamedTuple: lists of them are pickled
+    to the workers, and a tuple pickles fastest)."""
+
+    rel: str  # path relative to the archive, with "/"
+    size: int
+    mtime: int  # st_mtime_ns
+    old_hash: str | None  # content hash of the indexed version; None: not indexed yet
+
+
+class ManifestEntry(NamedTuple):
+    """An indexed file in ``manifest.json``, where it is the list [size, mtime, hash, id]
+    (a NamedTuple is written to JSON as that list)."""
+
+    size: int
+    mtime: int
+    hash: str
+    id: str
+
+    def pack(self) -> str:
+        # A worker holds one entry per file until it returns: a string costs a
+        # third of a four-item tuple.
+        return f"{self.size} {self.mtime} {self.hash} {self.id}"
+
+    @classmethod
+    def unpack(cls, packed: str) -> ManifestEntry:
+        size, mtime, digest, aid = packed.split(" ")
+        return cls(int(size), int(mtime), digest, aid)
+
+
+class SkipEntry(NamedTuple):
+    """A file that is not an article, in ``manifest.json`` as [size, mtime, reason]."""
+
+    size: int
+    mtime: int
+    reason: str
+
+
 @dataclass
 class _Batch:
     """What one writer (worker or in-process) did with its share of files."""
 
-    # rel -> manifest entry packed as "size mtime hash id": a worker holds one per
-    # file until it returns, and a string costs a third of a four-item list.
-    added: dict[str, str] = field(default_factory=dict)
+    added: dict[str, str] = field(default_factory=dict)  # rel -> ManifestEntry.pack()
     same: dict[str, str] = field(default_factory=dict)  # stat changed, content did not
-    skipped: dict[str, list[Any]] = field(default_factory=dict)  # rel -> [size, mtime, reason]
+    skipped: dict[str, SkipEntry] = field(default_factory=dict)
     vocab: dict[str, Counter[str]] = field(default_factory=lambda: {"en": Counter(), "de": Counter()})
     segments: list[Any] = field(default_factory=list)  # Whoosh segments a worker wrote
     docs: int = 0
 
 
-def _feed(add: Callable[..., None], root: str, items: list[tuple[str, int, int, str | None]],
+def _feed(add: Callable[..., None], root: str, items: list[ToRead],
           tick: Callable[[], None], delete: Callable[[str], None] | None = None) -> _Batch:
-    """Parse `items` (rel, size, mtime, old hash) and add their documents."""
+    """Parse the files of `items` and add their documents."""
     from egovsearch.engine.schema import document
 
     batch = _Batch()
@@ -133,9 +169,9 @@ def _feed(add: Callable[..., None], root: str, items: list[tuple[str, int, int, 
         try:
             art, digest = arc.read_article(root, rel)
         except NotAnArticle as e:
-            batch.skipped[rel] = [size, mtime, e.reason]
+            batch.skipped[rel] = SkipEntry(size, mtime, e.reason)
             continue
-        entry = f"{size} {mtime} {digest} {art.id}"
+        entry = ManifestEntry(size, mtime, digest, art.id).pack()
         if digest == old_hash:
             batch.same[rel] = entry
             continue
@@ -223,10 +259,8 @@ class _TermPool:
         self._fields = {}
 
 
-def _worker(index_dir: str, root: str, items: list[tuple[str, int, int, str | None]]) -> _Batch:
+def _worker(index_dir: str, root: str, items: list[ToRead]) -> _Batch:
     """Index a share of the files into new segments of its own (worker process)."""
-    from egovsearch.engine import boot as _whoosh  # noqa: F401  (trims Whoosh start-up)
-    # isort: split
     from whoosh.index import open_dir
     from whoosh.writing import SegmentWriter
 
@@ -262,18 +296,18 @@ def _worker(index_dir: str, root: str, items: list[tuple[str, int, int, str | No
     return batch
 
 
-def _chunks(items: list[tuple[str, int, int, str | None]], n: int) -> list[list[tuple[str, int, int, str | None]]]:
+def _chunks(items: list[ToRead], n: int) -> list[list[ToRead]]:
     """Split into n contiguous runs of about equal bytes."""
-    total = sum(i[1] for i in items) or 1
-    out: list[list[tuple[str, int, int, str | None]]] = [[] for _ in range(n)]
+    total = sum(i.size for i in items) or 1
+    out: list[list[ToRead]] = [[] for _ in range(n)]
     acc = 0
     for item in items:
         out[min(n - 1, acc * n // total)].append(item)
-        acc += item[1]
+        acc += item.size
     return [c for c in out if c]
 
 
-def _parallel(index_dir: Path, root: str, items: list[tuple[str, int, int, str | None]], jobs: int,
+def _parallel(index_dir: Path, root: str, items: list[ToRead], jobs: int,
               progress: Progress | None) -> list[_Batch]:
     import multiprocessing as mp
     from concurrent.futures import FIRST_EXCEPTION, ProcessPoolExecutor, wait
@@ -320,8 +354,11 @@ def _verify(batches: list[_Batch]) -> None:
 class Plan:
     """What an index run would do, from the walk and the manifest alone."""
 
-    to_read: list[tuple[str, int, int, str | None]]  # rel, size, mtime, old hash
-    removed: list[str]
+    to_read: list[ToRead]
+    removed: dict[str, str]  # rel -> content hash of files gone from the archive
+    # Entries as read from manifest.json ([size, mtime, hash, id] and [size,
+    # mtime, reason] lists): written back as they are, and not made records one
+    # by one, which would cost a no-op run on 20,000 files ~6 %.
     unchanged: dict[str, list[Any]]
     still_skipped: dict[str, list[Any]]
     walk_skips: list[Skipped]
@@ -329,18 +366,24 @@ class Plan:
 
     def reindexed(self) -> set[str]:
         """Files to read that the index holds already (their old version goes)."""
-        return {t[0] for t in self.to_read if t[3] is not None}
+        return {t.rel for t in self.to_read if t.old_hash is not None}
 
 
 def _load_manifest(index_dir: Path, archive: Path) -> dict[str, Any] | None:
     """The manifest if it describes the current index generation of this archive."""
     gen = generation(index_dir)
-    meta = read_meta(index_dir)
+    try:
+        meta = read_meta(index_dir)
+    except IndexDamaged:
+        return None  # a garbled meta.json: rebuild
     if gen is None or meta.schema != SCHEMA_VERSION or meta.archive != str(archive):
         return None
-    data = read_json(index_dir / MANIFEST)
-    if not isinstance(data, dict) or data.get("generation") != gen:
-        data = _manifest_from_index(index_dir)  # killed between commit and manifest write
+    try:
+        data = read_json(index_dir / MANIFEST)
+    except ValueError:
+        data = None  # garbled: the index's stored fingerprints rebuild it
+    if not isinstance(data, dict) or data.get("generation") != gen or not isinstance(data.get("files"), dict):
+        return _manifest_from_index(index_dir)  # killed between commit and manifest write, or garbled
     return data
 
 
@@ -366,20 +409,25 @@ def plan(archive: Path, index_dir: Path, *, rebuild: bool = False) -> Plan:
     old: dict[str, list[Any]] = manifest["files"] if manifest else {}
     old_skipped: dict[str, list[Any]] = manifest.get("skipped", {}) if manifest else {}
     walk_skips: list[Skipped] = []
-    p = Plan([], [], {}, {}, walk_skips, manifest is None)
+    p = Plan([], {}, {}, {}, walk_skips, manifest is None)
     seen: set[str] = set()
     for f in arc.iter_archive(archive, on_skip=lambda rel, why: walk_skips.append(Skipped(rel, why))):
         seen.add(f.relpath)
+        old_hash = None
         e = old.get(f.relpath)
-        if e is not None and e[0] == f.size and e[1] == f.mtime_ns:
-            p.unchanged[f.relpath] = e
-            continue
+        if e is not None:
+            size, mtime, old_hash, _id = e  # a ManifestEntry's fields
+            if size == f.size and mtime == f.mtime_ns:
+                p.unchanged[f.relpath] = e
+                continue
         s = old_skipped.get(f.relpath)
-        if s is not None and s[0] == f.size and s[1] == f.mtime_ns:
-            p.still_skipped[f.relpath] = s
-            continue
-        p.to_read.append((f.relpath, f.size, f.mtime_ns, e[2] if e else None))
-    p.removed = sorted(set(old) - seen)
+        if s is not None:
+            size, mtime, _reason = s  # a SkipEntry's fields
+            if size == f.size and mtime == f.mtime_ns:
+                p.still_skipped[f.relpath] = s
+                continue
+        p.to_read.append(ToRead(f.relpath, f.size, f.mtime_ns, old_hash))
+    p.removed = {rel: ManifestEntry(*old[rel]).hash for rel in sorted(set(old) - seen)}
     return p
 
 
@@ -401,16 +449,13 @@ def update_index(archive: Path, index_dir: Path, *, rebuild: bool = False, jobs:
     with _locked(index_dir, lock_timeout), _term_as_interrupt():
         p = plan(archive, index_dir, rebuild=rebuild)
         if not p.to_read and not p.removed and not p.rebuild:
-            return _report(p, None, [], time.monotonic() - t0)
-        batches, removed_hashes = _write(archive, index_dir, p, jobs or os.cpu_count() or 1,
-                                         progress, lock_timeout)
-        return _report(p, removed_hashes, batches, time.monotonic() - t0)
+            return _report(p, [], time.monotonic() - t0)
+        batches = _write(archive, index_dir, p, jobs or os.cpu_count() or 1, progress, lock_timeout)
+        return _report(p, batches, time.monotonic() - t0)
 
 
 def _write(archive: Path, index_dir: Path, p: Plan, jobs: int, progress: Progress | None,
-           lock_timeout: float) -> tuple[list[_Batch], dict[str, str]]:
-    from egovsearch.engine import boot as _whoosh  # noqa: F401  (trims Whoosh start-up)
-    # isort: split
+           lock_timeout: float) -> list[_Batch]:
     from whoosh.index import LockError, create_in
     from whoosh.writing import CLEAR, MERGE_SMALL
 
@@ -434,8 +479,6 @@ def _write(archive: Path, index_dir: Path, p: Plan, jobs: int, progress: Progres
         writer = ix.writer(timeout=lock_timeout, limitmb=LIMIT_MB, compound=COMPOUND, codec=BlockCodec())
     except LockError:
         raise IndexLocked(f"the index at {index_dir} is locked by another writer") from None
-    old_files = {} if p.rebuild else (read_json(index_dir / MANIFEST) or {}).get("files", {})
-    removed_hashes = {rel: old_files[rel][2] for rel in p.removed if rel in old_files}
     before = 0 if p.rebuild else ix.doc_count()
     deleted = 0
     try:
@@ -488,52 +531,45 @@ def _write(archive: Path, index_dir: Path, p: Plan, jobs: int, progress: Progres
         raise IndexIncomplete(f"the index holds {ix.doc_count()} articles, expected {expected}; "
                               "run 'egovsearch index --rebuild'")
     _save_state(archive, index_dir, p, batches, SCHEMA_VERSION)
-    return batches, removed_hashes
+    return batches
 
 
 def _save_state(archive: Path, index_dir: Path, p: Plan, batches: list[_Batch], schema: int) -> None:
-    files = dict(p.unchanged)
-    skipped = dict(p.still_skipped)
+    files: dict[str, Any] = dict(p.unchanged)
+    skipped: dict[str, Any] = dict(p.still_skipped)
     for b in batches:
         for packed in (b.same, b.added):
-            files.update((rel, _unpack(e)) for rel, e in packed.items())
+            files.update((rel, ManifestEntry.unpack(e)) for rel, e in packed.items())
         skipped.update(b.skipped)
     gen = generation(index_dir)
-    write_json_atomic(index_dir / MANIFEST, {"generation": gen, "files": files, "skipped": skipped})
+    write_json(index_dir / MANIFEST, {"generation": gen, "files": files, "skipped": skipped})
     for lang in ("en", "de"):
         counts: Counter[str] = Counter()
         for b in batches:
             counts.update(b.vocab[lang])
         vocabulary.update(index_dir, lang, counts, replace=p.rebuild)
-    write_json_atomic(index_dir / META, {
+    write_json(index_dir / META, {
         "archive": str(archive), "schema": schema, "generation": gen,
         "built_at": datetime.now(UTC).replace(microsecond=0).isoformat(),
         "articles": len(files)})
 
 
-def _unpack(entry: str) -> list[Any]:
-    """A packed manifest entry back as [size, mtime, hash, id]."""
-    size, mtime, digest, aid = entry.split(" ")
-    return [int(size), int(mtime), digest, aid]
-
-
-def _report(p: Plan, removed_hashes: dict[str, str] | None, batches: list[_Batch],
-            seconds: float) -> IndexReport:
+def _report(p: Plan, batches: list[_Batch], seconds: float) -> IndexReport:
     skipped = list(p.walk_skips)
-    skipped += [Skipped(rel, s[2]) for rel, s in p.still_skipped.items()]
+    skipped += [Skipped(rel, SkipEntry(*s).reason) for rel, s in p.still_skipped.items()]
     added = updated = renamed = 0
     same = 0
-    gone = Counter((removed_hashes or {}).values())
+    gone = Counter(p.removed.values())
     was_indexed = set() if p.rebuild else p.reindexed()
     for b in batches:
         same += len(b.same)
-        skipped += [Skipped(rel, s[2]) for rel, s in b.skipped.items()]
+        skipped += [Skipped(rel, s.reason) for rel, s in b.skipped.items()]
         for rel, packed in b.added.items():
-            entry = _unpack(packed)
+            entry = ManifestEntry.unpack(packed)
             if rel in was_indexed:
                 updated += 1
-            elif gone[entry[2]] > 0:
-                gone[entry[2]] -= 1
+            elif gone[entry.hash] > 0:
+                gone[entry.hash] -= 1
                 renamed += 1
             else:
                 added += 1
