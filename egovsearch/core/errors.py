@@ -60,6 +60,7 @@ class IndexDamaged(EgovsearchError):
         msg = f"the index at {index_dir} is damaged; run 'egovsearch index --rebuild'"
         super().__init__(msg + (f" ({detail})" if detail else ""))
         self.index_dir = index_dir
+        self.detail = detail
 
 
 class IndexOutdated(EgovsearchError):

@@ -13,6 +13,7 @@ All of them are replaced atomically (write a temporary file, then rename).
 
 from __future__ import annotations
 
+import functools
 import os
 import pickle
 import re
@@ -22,7 +23,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from egovsearch.core.errors import IndexDamaged, IndexMissing, IndexOutdated
 from egovsearch.core.files import read_json
@@ -126,11 +127,42 @@ def check_schema(index_dir: Path, meta: Meta | None = None) -> None:
         raise IndexOutdated(str(index_dir), meta.schema, SCHEMA_VERSION)
 
 
+@functools.cache
+def _index_class() -> type[FileIndex]:
+    """Whoosh's FileIndex, except that an index without segments (built from an
+    empty archive) reads like a segment without documents: Whoosh's EmptyReader
+    raises NotImplementedError for every column read (source, published...)."""
+    from whoosh.columns import EmptyColumnReader, TranslatingColumnReader
+    from whoosh.index import FileIndex
+    from whoosh.reading import EmptyReader
+
+    class NoDocumentsReader(EmptyReader):  # type: ignore[misc]
+        def column_reader(self, fieldname: str, column: Any = None, reverse: bool = False,
+                          translate: bool = True) -> Any:
+            # What SegmentReader.column_reader gives for a segment without the column.
+            fieldobj = self.schema[fieldname]
+            column = column or fieldobj.column_type
+            if not column:
+                raise ValueError(f"the field {fieldname!r} has no column")
+            reader = EmptyColumnReader(column.default_value(reverse), 0)
+            return TranslatingColumnReader(reader, fieldobj.from_column_value) if translate else reader
+
+    class Index(FileIndex):  # type: ignore[misc]
+        @classmethod
+        def _reader(cls, storage: Any, schema: Any, segments: list[Any], generation: int,
+                    reuse: Any = None) -> Any:
+            if not segments and not reuse:
+                return NoDocumentsReader(schema)
+            return super()._reader(storage, schema, segments, generation, reuse=reuse)
+
+    return Index
+
+
 def open_index(index_dir: Path, *, check_version: bool = True, check_segments: bool = True) -> FileIndex:
     """Open an existing index for reading, with user-facing errors. Without
     `check_segments` the segments are left for the caller to open inside
     reading() (a searcher opens them all anyway: ~5 ms a query on 100,000)."""
-    from whoosh.index import open_dir
+    from whoosh.filedb.filestore import FileStorage
 
     gen = generation(index_dir)
     if gen is None:
@@ -141,9 +173,9 @@ def open_index(index_dir: Path, *, check_version: bool = True, check_segments: b
     if check_version:
         check_schema(index_dir)
     try:
-        ix = open_dir(str(index_dir), indexname=INDEX_NAME)
+        ix = FileStorage(str(index_dir)).open_index(INDEX_NAME, indexclass=_index_class())
     except Exception as e:  # noqa: BLE001
-        # open_dir reads and unpickles the table of contents and does nothing
+        # Opening reads and unpickles the table of contents and does nothing
         # else: whatever it raises, the file is not one (unpickling garbage
         # alone raises some ten kinds of error).
         raise IndexDamaged(str(index_dir), f"its table of contents _{INDEX_NAME}_{gen}.toc cannot be read "

@@ -58,6 +58,7 @@ from egovsearch.engine.store import (
 )
 
 Progress = Callable[[int, int], None]
+LANGS = ("en", "de")  # languages with a vocabulary (engine.analysis.LANGUAGES, without Whoosh)
 LOCK_FILE = ".egovsearch.lock"
 PARALLEL_MIN = 400  # fewer files than this are indexed in-process (pool start-up costs ~0.3 s)
 LIMIT_MB = 96  # Whoosh pool memory of the in-process writer
@@ -153,7 +154,7 @@ class _Batch:
     added: dict[str, str] = field(default_factory=dict)  # rel -> ManifestEntry.pack()
     same: dict[str, str] = field(default_factory=dict)  # stat changed, content did not
     skipped: dict[str, SkipEntry] = field(default_factory=dict)
-    vocab: dict[str, Counter[str]] = field(default_factory=lambda: {"en": Counter(), "de": Counter()})
+    vocab: dict[str, Counter[str]] = field(default_factory=lambda: {lang: Counter() for lang in LANGS})
     segments: list[Any] = field(default_factory=list)  # Whoosh segments a worker wrote
     docs: int = 0
 
@@ -363,28 +364,61 @@ class Plan:
     still_skipped: dict[str, list[Any]]
     walk_skips: list[Skipped]
     rebuild: bool
+    # Side files an incremental run rewrites even with nothing else to do:
+    # vocabularies (lang -> why) that are missing or garbled, and a manifest
+    # that had to be recovered from the index.
+    vocab_repair: dict[str, str] = field(default_factory=dict)
+    manifest_repair: bool = False
 
     def reindexed(self) -> set[str]:
         """Files to read that the index holds already (their old version goes)."""
         return {t.rel for t in self.to_read if t.old_hash is not None}
 
 
-def _load_manifest(index_dir: Path, archive: Path) -> dict[str, Any] | None:
-    """The manifest if it describes the current index generation of this archive."""
+def _load_manifest(index_dir: Path, archive: Path) -> tuple[dict[str, Any] | None, bool]:
+    """The manifest if it describes the current index generation of this archive,
+    and whether it had to be recovered from the index (it needs writing)."""
     gen = generation(index_dir)
     try:
         meta = read_meta(index_dir)
     except IndexDamaged:
-        return None  # a garbled meta.json: rebuild
+        return None, False  # a garbled meta.json: rebuild
     if gen is None or meta.schema != SCHEMA_VERSION or meta.archive != str(archive):
-        return None
+        return None, False
     try:
         data = read_json(index_dir / MANIFEST)
     except ValueError:
         data = None  # garbled: the index's stored fingerprints rebuild it
     if not isinstance(data, dict) or data.get("generation") != gen or not isinstance(data.get("files"), dict):
-        return _manifest_from_index(index_dir)  # killed between commit and manifest write, or garbled
-    return data
+        recovered = _manifest_from_index(index_dir)  # killed between commit and manifest write, or garbled
+        return recovered, recovered is not None
+    return data, False
+
+
+def _vocab_stat(index_dir: Path, lang: str) -> list[int] | None:
+    try:
+        st = os.stat(vocabulary.path_for(index_dir, lang))
+    except FileNotFoundError:
+        return None
+    return [st.st_size, st.st_mtime_ns]
+
+
+def _vocab_repairs(index_dir: Path, manifest: dict[str, Any]) -> dict[str, str]:
+    """Vocabularies that need a rebuild, lang -> why. A file whose size and
+    mtime are those recorded when it was written is taken as intact, like an
+    archive file (reading both files to check them would cost a no-op run on
+    20,000 files ~2 %); any other is read and checked."""
+    recorded = manifest.get("vocab")
+    recorded = recorded if isinstance(recorded, dict) else {}
+    repairs = {}
+    for lang in LANGS:
+        stat = _vocab_stat(index_dir, lang)
+        if stat is not None and stat == recorded.get(lang):
+            continue
+        why = vocabulary.check(index_dir, lang)
+        if why is not None:
+            repairs[lang] = why
+    return repairs
 
 
 def _manifest_from_index(index_dir: Path) -> dict[str, Any] | None:
@@ -405,11 +439,13 @@ def _manifest_from_index(index_dir: Path) -> dict[str, Any] | None:
 
 def plan(archive: Path, index_dir: Path, *, rebuild: bool = False) -> Plan:
     """Compare the archive with the index's manifest (no file is read)."""
-    manifest = None if rebuild else _load_manifest(index_dir, archive)
+    manifest, recovered = (None, False) if rebuild else _load_manifest(index_dir, archive)
     old: dict[str, list[Any]] = manifest["files"] if manifest else {}
     old_skipped: dict[str, list[Any]] = manifest.get("skipped", {}) if manifest else {}
     walk_skips: list[Skipped] = []
-    p = Plan([], {}, {}, {}, walk_skips, manifest is None)
+    p = Plan([], {}, {}, {}, walk_skips, manifest is None, manifest_repair=recovered)
+    if manifest is not None:
+        p.vocab_repair = _vocab_repairs(index_dir, manifest)
     seen: set[str] = set()
     for f in arc.iter_archive(archive, on_skip=lambda rel, why: walk_skips.append(Skipped(rel, why))):
         seen.add(f.relpath)
@@ -448,9 +484,12 @@ def update_index(archive: Path, index_dir: Path, *, rebuild: bool = False, jobs:
         raise IndexNotWritable(f"the index directory {index_dir} is not writable")
     with _locked(index_dir, lock_timeout), _term_as_interrupt():
         p = plan(archive, index_dir, rebuild=rebuild)
+        jobs = jobs or os.cpu_count() or 1
         if not p.to_read and not p.removed and not p.rebuild:
+            if p.vocab_repair or p.manifest_repair:  # only side files to write: no Whoosh
+                _save_state(archive, index_dir, p, [], jobs, committed=False)
             return _report(p, [], time.monotonic() - t0)
-        batches = _write(archive, index_dir, p, jobs or os.cpu_count() or 1, progress, lock_timeout)
+        batches = _write(archive, index_dir, p, jobs, progress, lock_timeout)
         return _report(p, batches, time.monotonic() - t0)
 
 
@@ -530,28 +569,74 @@ def _write(archive: Path, index_dir: Path, p: Plan, jobs: int, progress: Progres
     if ix.doc_count() != expected:
         raise IndexIncomplete(f"the index holds {ix.doc_count()} articles, expected {expected}; "
                               "run 'egovsearch index --rebuild'")
-    _save_state(archive, index_dir, p, batches, SCHEMA_VERSION)
+    _save_state(archive, index_dir, p, batches, jobs)
     return batches
 
 
-def _save_state(archive: Path, index_dir: Path, p: Plan, batches: list[_Batch], schema: int) -> None:
+def _save_state(archive: Path, index_dir: Path, p: Plan, batches: list[_Batch], jobs: int, *,
+                committed: bool = True) -> None:
+    """Write vocabularies, manifest and (after a commit) meta."""
     files: dict[str, Any] = dict(p.unchanged)
     skipped: dict[str, Any] = dict(p.still_skipped)
+    fresh: set[str] = set()
     for b in batches:
         for packed in (b.same, b.added):
             files.update((rel, ManifestEntry.unpack(e)) for rel, e in packed.items())
         skipped.update(b.skipped)
+        fresh.update(b.added)
+    counts = {lang: Counter[str]() for lang in LANGS}
+    for b in batches:
+        for lang in LANGS:
+            counts[lang].update(b.vocab[lang])
+    repair = set() if p.rebuild else set(p.vocab_repair)
+    if repair:
+        # A vocabulary holds unstemmed word forms, which the index does not
+        # keep (it has stems; bodies are not stored): the archive is read again.
+        again = _count_words(str(archive), [rel for rel in files if rel not in fresh], jobs)
+        for lang in repair:
+            counts[lang].update(again[lang])
+    for lang in LANGS:
+        if lang in repair:
+            vocabulary.write_vocabulary(vocabulary.path_for(index_dir, lang), counts[lang])
+        else:
+            vocabulary.update(index_dir, lang, counts[lang], replace=p.rebuild)
     gen = generation(index_dir)
-    write_json(index_dir / MANIFEST, {"generation": gen, "files": files, "skipped": skipped})
-    for lang in ("en", "de"):
-        counts: Counter[str] = Counter()
-        for b in batches:
-            counts.update(b.vocab[lang])
-        vocabulary.update(index_dir, lang, counts, replace=p.rebuild)
-    write_json(index_dir / META, {
-        "archive": str(archive), "schema": schema, "generation": gen,
-        "built_at": datetime.now(UTC).replace(microsecond=0).isoformat(),
-        "articles": len(files)})
+    vocab_stats = {lang: stat for lang in LANGS if (stat := _vocab_stat(index_dir, lang)) is not None}
+    write_json(index_dir / MANIFEST, {"generation": gen, "files": files, "skipped": skipped, "vocab": vocab_stats})
+    if committed:
+        write_json(index_dir / META, {
+            "archive": str(archive), "schema": SCHEMA_VERSION, "generation": gen,
+            "built_at": datetime.now(UTC).replace(microsecond=0).isoformat(),
+            "articles": len(files)})
+
+
+def _vocab_worker(root: str, rels: list[str]) -> dict[str, Counter[str]]:
+    """Word forms per language, with document frequency, of the given articles."""
+    counts = {lang: Counter[str]() for lang in LANGS}
+    for rel in rels:
+        try:
+            art, _ = arc.read_article(root, rel)
+        except NotAnArticle:
+            continue  # unreadable since indexing: its words are not counted
+        counts[art.language].update(vocabulary.words(art.body, art.language))
+    return counts
+
+
+def _count_words(root: str, rels: list[str], jobs: int) -> dict[str, Counter[str]]:
+    """_vocab_worker's counts, in `jobs` processes for many files."""
+    if len(rels) < PARALLEL_MIN or jobs < 2:
+        return _vocab_worker(root, rels)
+    import multiprocessing as mp
+    from concurrent.futures import ProcessPoolExecutor
+
+    n = min(jobs, len(rels) // (PARALLEL_MIN // 2))
+    chunks = [rels[i::n] for i in range(n)]
+    counts = {lang: Counter[str]() for lang in LANGS}
+    with ProcessPoolExecutor(n, mp_context=mp.get_context("forkserver")) as pool:
+        for part in pool.map(_vocab_worker, [root] * n, chunks):
+            for lang in LANGS:
+                counts[lang].update(part[lang])
+    return counts
 
 
 def _report(p: Plan, batches: list[_Batch], seconds: float) -> IndexReport:
@@ -574,6 +659,8 @@ def _report(p: Plan, batches: list[_Batch], seconds: float) -> IndexReport:
             else:
                 added += 1
     removed = len(p.removed) - renamed if not p.rebuild else 0
+    repaired = tuple(vocabulary.path_for(Path(), lang).name for lang in sorted(p.vocab_repair))
+    repaired += (MANIFEST,) if p.manifest_repair else ()
     return IndexReport(added=added, updated=updated, renamed=renamed, removed=max(removed, 0),
                        unchanged=len(p.unchanged) + same, skipped=tuple(sorted(skipped, key=lambda s: s.path)),
-                       seconds=seconds, rebuilt=p.rebuild)
+                       seconds=seconds, rebuilt=p.rebuild, repaired=() if p.rebuild else repaired)
