@@ -44,7 +44,7 @@ class VocabularyError(ValueError):
 
 
 def _garbled(path: Path, why: str) -> IndexDamaged:
-    return IndexDamaged(str(Path(path).parent), f"{Path(path).name} is garbled ({why}); 'egovsearch index' rebuilds it")
+    return IndexDamaged(str(Path(path).parent), f"{Path(path).name} is garbled: {why}; 'egovsearch index' rebuilds it")
 
 
 def words(text: str, lang: str) -> set[str]:

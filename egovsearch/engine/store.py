@@ -172,14 +172,26 @@ def open_index(index_dir: Path, *, check_version: bool = True, check_segments: b
         raise IndexMissing(str(index_dir))
     if check_version:
         check_schema(index_dir)
+    storage = FileStorage(str(index_dir))
+    opened: list[Any] = []
+
+    def open_file(name: str, *args: Any, **kwargs: Any) -> Any:
+        opened.append(f := FileStorage.open_file(storage, name, *args, **kwargs))
+        return f
+
+    storage.open_file = open_file  # while the table of contents is read: Whoosh leaves it open on errors
     try:
-        ix = FileStorage(str(index_dir)).open_index(INDEX_NAME, indexclass=_index_class())
+        ix = storage.open_index(INDEX_NAME, indexclass=_index_class())
     except Exception as e:  # noqa: BLE001
         # Opening reads and unpickles the table of contents and does nothing
         # else: whatever it raises, the file is not one (unpickling garbage
         # alone raises some ten kinds of error).
+        for f in opened:
+            f.close()
         raise IndexDamaged(str(index_dir), f"its table of contents _{INDEX_NAME}_{gen}.toc cannot be read "
                            f"({type(e).__name__}: {e})") from e
+    finally:
+        del storage.open_file
     if check_segments:
         with reading(index_dir):
             ix.doc_count()  # reads every segment's header
