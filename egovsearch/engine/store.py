@@ -7,8 +7,15 @@ Layout of an index directory:
 - ``manifest.json``: per archive file its size, mtime, content hash and id, so
   a re-index compares stats without opening Whoosh (written by the indexer);
 - ``vocab-<lang>.tsv``: word forms with document frequency, for compound
-  expansion and spelling suggestions.
-All of them are replaced atomically (write a temporary file, then rename).
+  expansion and spelling suggestions (``core.vocab``).
+All of them are replaced atomically (``core.files``).
+
+Damage is reported where it is found, naming what is damaged: the table of
+contents (here, in ``open_index``), a posting block (``codec``), a
+vocabulary (``core.vocab``), ``meta.json`` (``read_meta``); ``reading()``
+turns Whoosh's own read errors on the index's files into IndexDamaged. An
+index of another schema version is IndexOutdated. Anything else is a bug,
+not damage, and passes through unchanged.
 """
 
 from __future__ import annotations

@@ -12,8 +12,14 @@ How a run works:
    replaced and removed documents, and commit one new table of contents.
    Whoosh's commit is a rename of that file, so an interrupted run leaves the
    previous generation whole; its orphaned files go at the next commit.
-5. Check the committed document count, then write manifest, vocabularies
-   and meta.
+5. Check the committed document count, then write the vocabularies, the
+   manifest (which records the vocabularies' size and mtime) and meta.
+
+The side files are checked like the archive's files: a vocabulary whose size
+or mtime is not the recorded one is read and checked whole, and one that is
+missing or garbled is rebuilt, with nothing else to do too, by reading the
+archive again (the index holds stems, not the word forms a vocabulary lists;
+REBUILD_COST); a manifest that had to be recovered from the index is written.
 
 Whoosh's own multiprocess writer is not used: it drops a crashed worker's
 documents silently (../shared/notes/WHOOSH.md §4). Here a worker's failure
