@@ -15,12 +15,12 @@ from hypothesis import strategies as st
 from whoosh.codec.whoosh3 import W3Codec
 
 from benchmarks.corpus import PHRASE, generate
-from egovsearch.engine import codec as postings
 from egovsearch.core.errors import IndexDamaged
-from egovsearch.engine.writer import update_index
 from egovsearch.core.models import SearchRequest
-from egovsearch.query.run import search
+from egovsearch.engine import codec as postings
 from egovsearch.engine.store import open_index
+from egovsearch.engine.writer import update_index
+from egovsearch.query.run import search
 
 float32 = st.floats(min_value=0.0, max_value=1e6, allow_nan=False, width=32)
 

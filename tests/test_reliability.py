@@ -24,9 +24,9 @@ import pytest
 from indexing_support import PAGES, SEED_NAME, answers, make_archive, page, paths, unreferenced_files, write_page
 
 import egovsearch.core.archive
-from egovsearch.query import explore
-from egovsearch.engine.writer import update_index
 from egovsearch.core.reports import Skipped
+from egovsearch.engine.writer import update_index
+from egovsearch.query import explore
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # the benchmarks package, as in test_corpus.py
 from benchmarks.corpus import generate
