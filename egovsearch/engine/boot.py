@@ -1,4 +1,4 @@
-"""Whoosh's start-up without the imports this project does not need (~TOTAL ms a run).
+"""Whoosh's start-up without the imports this project does not need.
 
 Applied once: loading the ``egovsearch.engine`` package calls ``install()``,
 which puts a finder in front of ``sys.meta_path``. The first import of any
@@ -14,29 +14,37 @@ Each stand-in is complete (``core.lazy``): it serves every attribute of the
 real module, loading it at the first use of one it does not hold, so Whoosh's
 rare functions keep working and so does anything else imported while Whoosh
 loads. Stand-ins leave ``sys.modules`` as soon as Whoosh has loaded: any
-later import gets the real module. What each one saves (median of 15 runs of
-``python -X importtime -c 'import egovsearch.engine.scoring'`` on CPython
-3.11, this machine, with that stand-in left out):
+later import gets the real module.
 
-- ``urllib.request`` (~URLLIB ms): ``whoosh.compat`` imports it (http.client,
+What they save, measured on this (shared, busy) machine with CPython 3.11:
+``import egovsearch.engine.scoring`` in a new process takes 157 ms of wall
+time with the trims and 340 ms without (medians of 21 interleaved runs; an
+empty ``python -c pass`` takes 26 ms). Each stand-in's share is the cumulative
+time of that import under ``python -X importtime`` (which inflates every
+import) with the stand-in left out, less the time with all of them (75 ms):
+medians of 21 interleaved runs, 41 for the last four:
+
+- ``urllib.request`` (53 ms): ``whoosh.compat`` imports it (http.client,
   email, ssl) for a ``urlretrieve`` nothing in Whoosh calls.
-- ``cached_property`` (~CACHED ms): ``whoosh.reading`` imports the package
+- ``cached_property`` (76 ms): ``whoosh.reading`` imports the package
   (which imports asyncio) for one property that ``functools.cached_property``
   serves the same way.
-- ``whoosh.lang.morph_en`` (~MORPH ms): the English morphology tables, for a
+- ``whoosh.lang.morph_en`` (16 ms): the English morphology tables, for a
   ``Variations`` query this project never builds.
-- ``whoosh.lang.porter``, ``whoosh.lang.dmetaphone`` (~PORTER ms together):
+- ``whoosh.lang.porter``, ``whoosh.lang.dmetaphone`` (4.5 ms together):
   Whoosh's Porter stemmer and Double Metaphone, for filters not used here.
-- ``hashlib`` (~HASHLIB ms): ``whoosh.filedb.filetables`` takes MD5 for its hash
+- ``hashlib`` (7 ms): ``whoosh.filedb.filetables`` takes MD5 for its hash
   tables, and ``hashlib`` loads OpenSSL; CPython's built-in ``_md5`` gives the
   same digests (and ``_sha1`` the same SHA-1, for ``whoosh.automata.fst``).
-- ``whoosh.automata.lev``, ``whoosh.highlight`` (~LEVHL ms): Levenshtein
+- ``whoosh.automata.lev``, ``whoosh.highlight`` (6 ms): Levenshtein
   automata (Whoosh's spelling correction; ours is the query's suggester) and
   the highlighter.
-- ``random``, ``tempfile`` (~RANDTMP ms): naming new segments and temporary
+- ``random``, ``tempfile`` (4.8 ms): naming new segments and temporary
   files, which only writing does.
-- ``calendar``, ``queue`` (~CALQ ms): date fields, the multiprocessing writer.
-- ``html`` (~HTML ms): the highlighter's ``escape``.
+- ``calendar``, ``queue`` (4.5 ms): date fields, the multiprocessing writer.
+- ``html`` (-0.6 ms, within the noise: ``html`` with ``html.entities`` takes
+  ~3 ms under importtime, and finding its path for a complete package
+  stand-in costs some of that back): the highlighter's ``escape``.
 
 ``snowball_stemmer`` loads one language's Snowball stemmer without the
 package's ``__init__``, which imports all fifteen (~1.5 ms of every query).

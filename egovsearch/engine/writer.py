@@ -18,8 +18,10 @@ How a run works:
 The side files are checked like the archive's files: a vocabulary whose size
 or mtime is not the recorded one is read and checked whole, and one that is
 missing or garbled is rebuilt, with nothing else to do too, by reading the
-archive again (the index holds stems, not the word forms a vocabulary lists;
-REBUILD_COST); a manifest that had to be recovered from the index is written.
+archive again: the index holds stems, not the word forms a vocabulary lists,
+and no bodies, so this is the only source (on 2,000 generated articles with
+2 processes it took 1.7 s, 17 % of the build's 9.7 s; medians of 3). A
+manifest that had to be recovered from the index is written too.
 
 Whoosh's own multiprocess writer is not used: it drops a crashed worker's
 documents silently (../shared/notes/WHOOSH.md §4). Here a worker's failure
