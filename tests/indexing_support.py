@@ -11,8 +11,8 @@ import os
 import shutil
 from pathlib import Path
 
-from egovsearch.query import run as search
 from egovsearch.core.models import SearchRequest
+from egovsearch.query import run as search
 
 FIXTURES = Path(__file__).parent / "fixtures"
 SEED_NAME = "000_f495089e68bd2b44.txt"

@@ -31,10 +31,10 @@ from egovsearch.core.archive import (
     content_hash,
     iter_archive,
     parse_bytes,
-    parse_date,
     parse_file,
     read_article,
 )
+from egovsearch.core.dates import read_page_date
 from egovsearch.core.errors import ArchiveError, EgovsearchError, ExitCode, NotAnArticle
 from egovsearch.core.models import Article
 
@@ -460,8 +460,8 @@ def test_crawl_line_forms(crawl: str, expected: date | None) -> None:
         ("", None),
     ],
 )
-def test_parse_date(text: str, expected: date | None) -> None:
-    assert parse_date(text) == expected
+def test_read_page_date(text: str, expected: date | None) -> None:
+    assert read_page_date(text) == expected
 
 
 def test_title_cut_at_word_boundary_near_120() -> None:

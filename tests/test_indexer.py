@@ -34,13 +34,13 @@ from typer.testing import CliRunner
 
 import egovsearch.core.archive
 import egovsearch.engine.schema
-from egovsearch.query import explore
-from egovsearch.engine import writer as indexer
 from egovsearch.cli.app import app
 from egovsearch.core.errors import IndexLocked
-from egovsearch.engine.writer import update_index
 from egovsearch.core.reports import IndexReport, IndexStats, Skipped
+from egovsearch.engine import writer as indexer
 from egovsearch.engine.store import generation
+from egovsearch.engine.writer import update_index
+from egovsearch.query import explore
 
 SEED_ID = "f495089e68bd2b44"
 ALL_PATHS = sorted([SEED_NAME, *PAGES])

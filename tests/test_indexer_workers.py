@@ -7,14 +7,14 @@ import multiprocessing
 from pathlib import Path
 
 import pytest
+from indexing_support import make_archive
 from whoosh.filedb.filestore import RamStorage
 from whoosh.writing import PostingPool
 
-from egovsearch.engine import writer as indexer
 from egovsearch.core.archive import iter_archive
 from egovsearch.core.models import SearchRequest
+from egovsearch.engine import writer as indexer
 from egovsearch.query.run import search
-from indexing_support import make_archive
 
 
 def test_term_pool_yields_what_whoosh_pool_yields() -> None:

@@ -15,12 +15,12 @@ from hypothesis import strategies as st
 from whoosh.codec.whoosh3 import W3Codec
 
 from benchmarks.corpus import PHRASE, generate
-from egovsearch.engine import codec as postings
 from egovsearch.core.errors import IndexDamaged
-from egovsearch.engine.writer import update_index
 from egovsearch.core.models import SearchRequest
-from egovsearch.query.run import search
+from egovsearch.engine import codec as postings
 from egovsearch.engine.store import open_index
+from egovsearch.engine.writer import update_index
+from egovsearch.query.run import search
 
 float32 = st.floats(min_value=0.0, max_value=1e6, allow_nan=False, width=32)
 
@@ -58,8 +58,30 @@ def test_values_for_only_some_postings_are_left_to_whoosh() -> None:
 def test_damaged_block_is_a_decoding_error(data: bytes, count: int) -> None:
     try:
         postings.decode_block(postings.MAGIC + data, count)
-    except (ValueError, IndexError, TypeError):
-        pass  # (BlockMatcher turns any error into ValueError, which the store reports as damage)
+    except ValueError:
+        pass  # (BlockMatcher reports it as IndexDamaged, naming the postings file)
+
+
+@pytest.mark.parametrize("code", [b"u", b"w", b"d", b"q", b"b", b"L", b"\x00", b""])
+def test_only_the_widths_the_writer_emits_are_read(code: bytes) -> None:
+    """A type code other than B, H, I is damage, never handed to array() (where
+    'u' warns on Python 3.13, and 'd' or 'q' would read garbage as numbers)."""
+    data = postings.encode_block([1, 2], [1.0, 1.0], [])
+    assert data is not None and data[1:2] == b"B"
+    with pytest.raises(ValueError, match="no array type code at byte 1"):
+        postings.decode_block(data[:1] + code + data[2:] if code else data[:1], 2)
+    lengths = postings.encode_block([1, 2], [1.0, 1.0], [b"ab", b"c"])
+    assert lengths is not None
+    pos = lengths.index(b"B", 4)  # the lengths' code, after ids and the weights flag
+    with pytest.raises(ValueError, match=f"no array type code at byte {pos}"):
+        postings.decode_block(lengths[:pos] + (code or b"\x00") + lengths[pos + 1:], 2)
+
+
+def test_a_weights_flag_other_than_0_or_1_is_damage() -> None:
+    data = postings.encode_block([1, 2], [1.0, 1.0], [])
+    assert data is not None and data[4:5] == b"0"
+    with pytest.raises(ValueError, match="weights flag"):
+        postings.decode_block(data[:4] + b"7" + data[5:], 2)
 
 
 def test_decoding_is_exact_about_sizes() -> None:

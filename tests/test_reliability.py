@@ -24,9 +24,9 @@ import pytest
 from indexing_support import PAGES, SEED_NAME, answers, make_archive, page, paths, unreferenced_files, write_page
 
 import egovsearch.core.archive
-from egovsearch.query import explore
-from egovsearch.engine.writer import update_index
 from egovsearch.core.reports import Skipped
+from egovsearch.engine.writer import update_index
+from egovsearch.query import explore
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # the benchmarks package, as in test_corpus.py
 from benchmarks.corpus import generate
@@ -298,16 +298,11 @@ def garbage_toc(ix: Path) -> None:
     _toc(ix).write_bytes(b"\x80\x04garbage, not a table of contents" * 20)
 
 
-def other_version(ix: Path) -> None:
-    meta = ix / "meta.json"
-    meta.write_text(re.sub(r'"schema":\d+', '"schema":999', meta.read_text()))
-
-
 DAMAGE: dict[str, Callable[[Path], None]] = {
     f.__name__: f
     for f in (truncate_segment, garbage_in_segment, garbage_in_postings, garbage_in_terms, missing_segment,
-              missing_toc, garbage_toc, other_version)
-}
+              missing_toc, garbage_toc)
+}  # an index of another schema version is not damaged but outdated: tests/test_damage.py
 
 
 @pytest.fixture

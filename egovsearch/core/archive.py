@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path, PurePath
 
+from egovsearch.core.dates import looks_like_page_date, read_page_date
 from egovsearch.core.errors import ArchiveError, NotAnArticle
 from egovsearch.core.language import detect_language
 from egovsearch.core.models import Article
@@ -33,7 +34,6 @@ __all__ = [
     "iter_archive",
     "parse_paths",
     "parse_bytes",
-    "parse_date",
     "parse_file",
     "read_article",
 ]
@@ -345,61 +345,6 @@ def clean_text(text: str) -> str:
 
 
 # ---------------------------------------------------------------------------
-# Dates
-# ---------------------------------------------------------------------------
-
-_MONTHS = {
-    "januar": 1, "jänner": 1, "january": 1, "jan": 1,
-    "februar": 2, "february": 2, "feb": 2,
-    "märz": 3, "maerz": 3, "march": 3, "mar": 3, "mär": 3,
-    "april": 4, "apr": 4,
-    "mai": 5, "may": 5,
-    "juni": 6, "june": 6, "jun": 6,
-    "juli": 7, "july": 7, "jul": 7,
-    "august": 8, "aug": 8,
-    "september": 9, "sept": 9, "sep": 9,
-    "oktober": 10, "october": 10, "okt": 10, "oct": 10,
-    "november": 11, "nov": 11,
-    "dezember": 12, "december": 12, "dez": 12, "dec": 12,
-}  # fmt: skip
-_DMY = re.compile(r"(\d{1,2})\.\s?(\d{1,2})\.\s?(\d{4}|\d{2})\.?")
-_ISO = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})")
-_D_MONTH_Y = re.compile(r"(\d{1,2})\.?\s+([^\W\d_]+)\.?\s+(\d{4})")
-_MONTH_D_Y = re.compile(r"([^\W\d_]+)\.?\s+(\d{1,2})(?:st|nd|rd|th)?,?\s+(\d{4})")
-_MIN_YEAR, _MAX_YEAR = 1900, 2099
-
-
-def parse_date(text: str) -> date | None:
-    """A date written ``06.06.2011``, ``6.6.2011``, ``06.06.11`` (20YY),
-    ``2011-06-06``, ``6. Juni 2011`` or ``June 6, 2011``; None for anything
-    else, including impossible dates like 31.02.2011 (never guessed)."""
-    s = text.strip()
-    if m := _DMY.fullmatch(s):
-        d, mo, y = int(m.group(1)), int(m.group(2)), m.group(3)
-        year = 2000 + int(y) if len(y) == 2 else int(y)
-    elif m := _ISO.fullmatch(s):
-        year, mo, d = int(m.group(1)), int(m.group(2)), int(m.group(3))
-    elif m := _D_MONTH_Y.fullmatch(s):
-        mo_ = _MONTHS.get(m.group(2).lower())
-        if mo_ is None:
-            return None
-        d, mo, year = int(m.group(1)), mo_, int(m.group(3))
-    elif m := _MONTH_D_Y.fullmatch(s):
-        mo_ = _MONTHS.get(m.group(1).lower())
-        if mo_ is None:
-            return None
-        d, mo, year = int(m.group(2)), mo_, int(m.group(3))
-    else:
-        return None
-    if not _MIN_YEAR <= year <= _MAX_YEAR:
-        return None
-    try:
-        return date(year, mo, d)
-    except ValueError:
-        return None
-
-
-# ---------------------------------------------------------------------------
 # Page structure
 # ---------------------------------------------------------------------------
 
@@ -435,10 +380,10 @@ def _is_noise_header(line: str) -> tuple[bool, date | None]:
         return True, None
     m = _CRAWL.fullmatch(line)
     if m:
-        d = parse_date(m.group(1))
+        d = read_page_date(m.group(1))
         if d is not None:
             return True, d
-        if _DMY.fullmatch(m.group(1).strip()) or _ISO.fullmatch(m.group(1).strip()):
+        if looks_like_page_date(m.group(1).strip()):
             return True, None  # a crawl line with an impossible date
     return False, None
 
@@ -454,27 +399,23 @@ def _split_source(value: str) -> tuple[str | None, date | None]:
     head, comma, tail = value.rpartition(",")
     if comma:
         tail = tail.strip()
-        d = parse_date(tail)
+        d = read_page_date(tail)
         if d is None and tail.isdigit() and len(tail) == 4:
             # "June 6, 2011": the date itself holds a comma.
             head2, comma2, tail2 = head.rpartition(",")
-            d2 = parse_date(f"{tail2.strip()}, {tail}")
+            d2 = read_page_date(f"{tail2.strip()}, {tail}")
             if d2 is not None:
                 return (head2.strip(" ,") or None) if comma2 else None, d2
-        if d is not None or _looks_like_date(tail) or (tail.isdigit() and len(tail) == 4):
+        if d is not None or looks_like_page_date(tail) or (tail.isdigit() and len(tail) == 4):
             return head.strip(" ,") or None, d
         return value or None, None
     # No comma: a date may still end the line ("Public Service 06.06.2011").
     name, _, last = value.rpartition(" ")
-    if name and (_DMY.fullmatch(last) or _ISO.fullmatch(last)):
-        return name.strip(" ,") or None, parse_date(last)
-    if parse_date(value) is not None or _looks_like_date(value):
-        return None, parse_date(value)
+    if name and looks_like_page_date(last):
+        return name.strip(" ,") or None, read_page_date(last)
+    if read_page_date(value) is not None or looks_like_page_date(value):
+        return None, read_page_date(value)
     return value or None, None
-
-
-def _looks_like_date(s: str) -> bool:
-    return bool(_DMY.fullmatch(s) or _ISO.fullmatch(s))
 
 
 def _first_sentence(paragraph: str) -> str:
@@ -628,7 +569,10 @@ def parse_paths(paths: Iterable[Path], on_skip: Callable[[str, str], None]) -> I
     in the order given; what is not an article goes to `on_skip(path, reason)`."""
     for path in paths:
         if path.is_dir():
-            for f in iter_archive(path, on_skip=lambda rel, why, p=path: on_skip(str(p / rel), why)):
+            def skip(rel: str, why: str, folder: Path = path) -> None:
+                on_skip(str(folder / rel), why)
+
+            for f in iter_archive(path, on_skip=skip):
                 try:
                     yield parse_file(f.abspath, path)
                 except NotAnArticle as e:

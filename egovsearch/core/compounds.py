@@ -1,7 +1,8 @@
 """German compound expansion from the archive's own vocabulary (query time).
 
 The indexer saves the folded, unstemmed word forms of the German articles with
-their document frequency (``write_vocabulary``). For a query word such as
+their document frequency (``egovsearch.core.vocab``, the one home of the
+vocabulary file and its ``Vocabulary``). For a query word such as
 ``portal`` the searcher asks ``compounds_of`` for vocabulary words that hold it
 as a compound part (``burgerportal``, ``serviceportal``) and adds them, stemmed,
 with a lower boost, so the exact word still ranks first.
@@ -18,23 +19,19 @@ in the middle) and Augsburger ("augs" is no word). Semantic false friends
 whose parts are real words (Haus|halt, Mittel|stand) still pass; the searcher's
 lower boost for compounds keeps them below exact matches.
 
-Speed: the vocabulary is held as one sorted, newline-joined string. A query
-word is found with ``str.find`` (C speed), only the hits are looked at in
-Python, most frequent first, stopping at `limit`; "is this part a word" is a
-binary search over the same string, so loading costs one file read and no
-per-word Python objects (about 2-9 ms per query word on 284k words).
-Standard library only.
+Speed: candidates come from ``Vocabulary.containing`` (one C-speed scan),
+most frequent first, stopping at `limit`; "is this part a word" is
+``Vocabulary.count``, a binary search (about 2-9 ms per query word on 284k
+words). Standard library only.
 """
 
 from __future__ import annotations
 
-import os
-from collections import Counter
-from collections.abc import Iterable, Mapping
-from pathlib import Path
+from egovsearch.core.vocab import SHORTEST, Vocabulary, write_vocabulary
 
-HEADER = "# egovsearch vocabulary v1"
-MIN_PART = 4  # parts shorter than this are never split off (aus|wahl, ur|teil)
+__all__ = ["DEFAULT_RULE", "RULES", "Vocabulary", "compounds_of", "write_vocabulary"]
+
+MIN_PART = SHORTEST  # parts shorter than this are never split off (aus|wahl, ur|teil)
 
 # Endings that make an inflected form of the same word, not a compound part:
 # Portal -> Portale, Portals; Wahl -> Wahlen; Bürger -> Bürgern.
@@ -75,120 +72,6 @@ PARTICLE_PREFIXES = frozenset({
     "heraus", "herein", "hinaus", "hinein", "heran", "voran", "zuruck", "ruck", "fort", "miss",
 })
 DEFAULT_RULE = "head|modifier+vocab"
-
-
-class Vocabulary:
-    """Folded German word forms with document frequencies, searchable by substring."""
-
-    __slots__ = ("_text", "_size")
-
-    def __init__(self, text: str, size: int) -> None:
-        # `text` is "\n" + "word\tdf\n" per word, sorted by word: one string so that
-        # a substring scan is a single str.find and membership a binary search.
-        self._text = text
-        self._size = size
-
-    # -- building -------------------------------------------------------------
-    @classmethod
-    def from_counts(cls, counts: Mapping[str, int]) -> Vocabulary:
-        """From word -> document frequency. Words are expected folded (textfold.fold)."""
-        items = sorted((w, n) for w, n in counts.items() if _storable(w) and n > 0)
-        text = "\n" + "".join(f"{w}\t{n}\n" for w, n in items)
-        return cls(text, len(items))
-
-    @classmethod
-    def from_words(cls, words: Iterable[str]) -> Vocabulary:
-        """From a stream of words; each occurrence counts 1 (feed one set per document for df)."""
-        return cls.from_counts(Counter(words))
-
-    @classmethod
-    def load(cls, path: Path) -> Vocabulary:
-        """Read a file written by ``save``. Raises OSError, or ValueError if it is not one."""
-        text = Path(path).read_text(encoding="utf-8")
-        if text.startswith(HEADER + "\n"):
-            text = text[len(HEADER) + 1 :]
-        # Also reads the indexer's headerless ``vocab-<lang>.tsv`` (egovsearch.core.vocab):
-        # the same "word<TAB>df" lines, sorted by word.
-        if text and not text.endswith("\n"):
-            text += "\n"
-        first = text.partition("\n")[0]
-        if text and "\t" not in first:
-            raise ValueError(f"{path} is not an egovsearch vocabulary file")
-        return cls("\n" + text, text.count("\n"))
-
-    def save(self, path: Path) -> None:
-        """Write atomically: a temp file in the same directory, then os.replace."""
-        import tempfile  # (writing only: not on a query's start-up)
-
-        path = Path(path)
-        fd, tmp = tempfile.mkstemp(prefix=".vocab-", dir=path.parent)
-        try:
-            with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as f:
-                f.write(HEADER)
-                f.write(self._text)  # starts with the "\n" that ends the header line
-            os.replace(tmp, path)
-        except BaseException:
-            try:
-                os.unlink(tmp)
-            except OSError:
-                pass
-            raise
-
-    # -- lookups --------------------------------------------------------------
-    def __len__(self) -> int:
-        return self._size
-
-    def __contains__(self, word: object) -> bool:
-        return isinstance(word, str) and self.count(word) > 0
-
-    def count(self, word: str) -> int:
-        """Document frequency of `word` (0 if absent), by binary search over the sorted text."""
-        # Lines are "word<TAB>df"; TAB sorts below every letter, so comparing a line's
-        # first len(word)+1 characters with "word<TAB>" orders lines like their words.
-        t = self._text
-        key = word + "\t"
-        n = len(key)
-        lo, hi = 0, len(t) - 1  # both always at a "\n"; t[-1] is the closing "\n"
-        rfind, find = t.rfind, t.find
-        while lo < hi:
-            mid = (lo + hi) // 2
-            p = rfind("\n", lo, mid + 1) + 1  # start of the line holding `mid`
-            cur = t[p : p + n]
-            if cur == key:
-                return int(t[p + n : find("\n", p)])
-            if cur < key:
-                lo = find("\n", p)
-            else:
-                hi = p - 1
-        return 0
-
-    def containing(self, part: str) -> Iterable[tuple[str, int]]:
-        """Every (word, df) whose word contains `part`; one C-speed scan of the text."""
-        t = self._text
-        find, rfind = t.find, t.rfind
-        i = find(part)
-        while i >= 0:
-            start = rfind("\n", 0, i) + 1
-            tab = find("\t", start)
-            end = find("\n", tab)
-            if i + len(part) <= tab:  # not a hit inside the df digits
-                yield t[start:tab], int(t[tab + 1 : end])
-            i = find(part, end)
-
-    def words(self) -> list[str]:
-        """All words, sorted (for tests and tools; not for the query hot path)."""
-        return [line.partition("\t")[0] for line in self._text.split("\n") if line]
-
-
-def write_vocabulary(path: Path, counts: Mapping[str, int]) -> None:
-    """Save word -> document frequency as a vocabulary file (atomic)."""
-    Vocabulary.from_counts(counts).save(path)
-
-
-def _storable(word: str) -> bool:
-    # Shorter words can never be a compound or a split-off part; whitespace would
-    # break the line format.
-    return len(word) >= MIN_PART and not any(c.isspace() for c in word)
 
 
 def _is_word(part: str, vocab: Vocabulary, memo: dict[str, bool]) -> bool:

@@ -1,6 +1,13 @@
-"""Dates typed by users for ``--since`` / ``--until``, in English and German.
+"""Dates, in two contracts: dates typed by users (strict) and dates written on
+archive pages (lenient).
 
-Accepted forms (case-insensitive, surrounding and repeated spaces ignored):
+``read_page_date`` reads a date as pages write it (``06.06.2011``, ``6. Juni
+2011``, ``June 6, 2011``...) and gives None for anything it cannot read: a
+page with an odd date is still an article, just an undated one.
+
+``parse_user_date`` and ``user_range`` read what a user types for
+``--since`` / ``--until``, in English and German, and raise ``DateError``
+for anything else. Accepted forms (case-insensitive, surrounding and repeated spaces ignored):
 
 * absolute: ``YYYY``, ``YYYY-MM``, ``YYYY-MM-DD``, ``DD.MM.YYYY``, ``MM.YYYY``
   (one-digit days and months allowed, years 1000..9999). A year or month names
@@ -17,36 +24,123 @@ Accepted forms (case-insensitive, surrounding and repeated spaces ignored):
   ``diesen Monat``, ``dieses Jahr`` (ISO week Monday..Sunday, month, year).
 
 Anything else, and impossible dates such as ``31.02.2011``, raise
-``DateError``. Standard library only and nothing heavy: this module is imported
-on every query that has a date filter, so it must cost next to nothing.
+``DateError``. Standard library only and nothing heavy: the archive reader
+imports this module on every query (for page dates), so the user forms'
+patterns are compiled at their first use (~1 ms), not at import.
 """
 
 from __future__ import annotations
 
+import functools
 import re
 from datetime import date, timedelta
+from typing import NamedTuple
 
 from egovsearch.core.errors import DateError
 
-__all__ = ["parse_date", "parse_range"]
+__all__ = ["looks_like_page_date", "parse_user_date", "read_page_date", "user_range"]
+
+# ---------------------------------------------------------------------------
+# Dates on archive pages: lenient
+# ---------------------------------------------------------------------------
+
+_MONTHS = {
+    "januar": 1, "jänner": 1, "january": 1, "jan": 1,
+    "februar": 2, "february": 2, "feb": 2,
+    "märz": 3, "maerz": 3, "march": 3, "mar": 3, "mär": 3,
+    "april": 4, "apr": 4,
+    "mai": 5, "may": 5,
+    "juni": 6, "june": 6, "jun": 6,
+    "juli": 7, "july": 7, "jul": 7,
+    "august": 8, "aug": 8,
+    "september": 9, "sept": 9, "sep": 9,
+    "oktober": 10, "october": 10, "okt": 10, "oct": 10,
+    "november": 11, "nov": 11,
+    "dezember": 12, "december": 12, "dez": 12, "dec": 12,
+}  # fmt: skip
+_DMY = re.compile(r"(\d{1,2})\.\s?(\d{1,2})\.\s?(\d{4}|\d{2})\.?")
+_ISO = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})")
+_D_MONTH_Y = re.compile(r"(\d{1,2})\.?\s+([^\W\d_]+)\.?\s+(\d{4})")
+_MONTH_D_Y = re.compile(r"([^\W\d_]+)\.?\s+(\d{1,2})(?:st|nd|rd|th)?,?\s+(\d{4})")
+_PAGE_MIN_YEAR, _PAGE_MAX_YEAR = 1900, 2099
+
+
+def read_page_date(text: str) -> date | None:
+    """A date written ``06.06.2011``, ``6.6.2011``, ``06.06.11`` (20YY),
+    ``2011-06-06``, ``6. Juni 2011`` or ``June 6, 2011``; None for anything
+    else, including impossible dates like 31.02.2011 (never guessed)."""
+    s = text.strip()
+    if m := _DMY.fullmatch(s):
+        d, mo, y = int(m.group(1)), int(m.group(2)), m.group(3)
+        year = 2000 + int(y) if len(y) == 2 else int(y)
+    elif m := _ISO.fullmatch(s):
+        year, mo, d = int(m.group(1)), int(m.group(2)), int(m.group(3))
+    elif m := _D_MONTH_Y.fullmatch(s):
+        mo_ = _MONTHS.get(m.group(2).lower())
+        if mo_ is None:
+            return None
+        d, mo, year = int(m.group(1)), mo_, int(m.group(3))
+    elif m := _MONTH_D_Y.fullmatch(s):
+        mo_ = _MONTHS.get(m.group(1).lower())
+        if mo_ is None:
+            return None
+        d, mo, year = int(m.group(2)), mo_, int(m.group(3))
+    else:
+        return None
+    if not _PAGE_MIN_YEAR <= year <= _PAGE_MAX_YEAR:
+        return None
+    try:
+        return date(year, mo, d)
+    except ValueError:
+        return None
+
+
+
+
+def looks_like_page_date(text: str) -> bool:
+    """`text` is written like a numeric date (``06.06.2011``, ``2011-06-06``),
+    possible or not (31.02.2011 looks like one)."""
+    return bool(_DMY.fullmatch(text) or _ISO.fullmatch(text))
+
+
+# ---------------------------------------------------------------------------
+# Dates typed by users: strict
+# ---------------------------------------------------------------------------
 
 _HINT = "use YYYY, YYYY-MM, YYYY-MM-DD, DD.MM.YYYY or '2 weeks ago'"
-_MIN_YEAR, _MAX_YEAR = 1000, 9999
+_MIN_YEAR, _MAX_YEAR = 1000, 9999  # user dates: any four-digit year
 # Longer input is cut in the message: it is echoed to a terminal on one line.
 _MAX_SHOWN = 60
 
-# re.ASCII: "\d" must not match other scripts' digits ("٢٠١١" is not a year).
-_YEAR = re.compile(r"(\d{4})", re.ASCII)
-_YEAR_MONTH = re.compile(r"(\d{4})-(\d{1,2})", re.ASCII)
-_ISO_DAY = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})", re.ASCII)
-_GERMAN_DAY = re.compile(r"(\d{1,2})\.(\d{1,2})\.(\d{4})", re.ASCII)
-_GERMAN_MONTH = re.compile(r"(\d{1,2})\.(\d{4})", re.ASCII)
 
-_NUMBER = r"(\d{1,6}|[a-zäöüß]+)"
-_EN_AGO = re.compile(_NUMBER + r" ([a-z]+) ago", re.ASCII)
-_DE_AGO = re.compile(r"vor " + _NUMBER + r" ([a-z]+)", re.ASCII)
-_LAST = re.compile(r"(?:last|letzte|letzten|letztes|letzter) ([a-z]+)")
-_THIS = re.compile(r"(?:this|diese|diesen|dieses|dieser) ([a-z]+)")
+class _Forms(NamedTuple):
+    year: re.Pattern[str]
+    year_month: re.Pattern[str]
+    iso_day: re.Pattern[str]
+    german_day: re.Pattern[str]
+    german_month: re.Pattern[str]
+    en_ago: re.Pattern[str]
+    de_ago: re.Pattern[str]
+    last: re.Pattern[str]
+    this: re.Pattern[str]
+
+
+@functools.cache
+def _forms() -> _Forms:
+    """The user forms' patterns, compiled at their first use."""
+    number = r"(\d{1,6}|[a-zäöüß]+)"
+    # re.ASCII: "\d" must not match other scripts' digits ("٢٠١١" is not a year).
+    return _Forms(
+        year=re.compile(r"(\d{4})", re.ASCII),
+        year_month=re.compile(r"(\d{4})-(\d{1,2})", re.ASCII),
+        iso_day=re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})", re.ASCII),
+        german_day=re.compile(r"(\d{1,2})\.(\d{1,2})\.(\d{4})", re.ASCII),
+        german_month=re.compile(r"(\d{1,2})\.(\d{4})", re.ASCII),
+        en_ago=re.compile(number + r" ([a-z]+) ago", re.ASCII),
+        de_ago=re.compile(r"vor " + number + r" ([a-z]+)", re.ASCII),
+        last=re.compile(r"(?:last|letzte|letzten|letztes|letzter) ([a-z]+)"),
+        this=re.compile(r"(?:this|diese|diesen|dieses|dieser) ([a-z]+)"),
+    )
 
 # Number words, so "two weeks ago" and "vor zwei Wochen" work like the digits.
 _EN_WORDS = {
@@ -77,7 +171,7 @@ _DAYS_BACK = {
 }  # fmt: skip
 
 
-def parse_date(text: str, *, end: bool = False, today: date | None = None) -> date:
+def parse_user_date(text: str, *, end: bool = False, today: date | None = None) -> date:
     """The date a user means by ``text``: "2011", "06.06.2011", "vor 2 Wochen"...
 
     Args:
@@ -101,7 +195,7 @@ def parse_date(text: str, *, end: bool = False, today: date | None = None) -> da
     return found
 
 
-def parse_range(
+def user_range(
     since: str | None, until: str | None, *, today: date | None = None
 ) -> tuple[date | None, date | None]:
     """``--since`` and ``--until`` as inclusive dates; None where not given.
@@ -110,8 +204,8 @@ def parse_range(
         DateError: either cannot be parsed, or since falls after until.
     """
     today = today or date.today()  # one "today" for both, even across midnight
-    start = None if since is None else parse_date(since, today=today)
-    stop = None if until is None else parse_date(until, end=True, today=today)
+    start = None if since is None else parse_user_date(since, today=today)
+    stop = None if until is None else parse_user_date(until, end=True, today=today)
     if start is not None and stop is not None and start > stop:
         raise DateError(f"--since ({start.isoformat()}) is after --until ({stop.isoformat()})")
     return start, stop
@@ -119,15 +213,16 @@ def parse_range(
 
 def _absolute(words: str, end: bool) -> date | None:
     """Calendar forms; None when ``words`` is not one of them."""
-    if m := _ISO_DAY.fullmatch(words):
+    f = _forms()
+    if m := f.iso_day.fullmatch(words):
         return _day(int(m[1]), int(m[2]), int(m[3]))
-    if m := _GERMAN_DAY.fullmatch(words):
+    if m := f.german_day.fullmatch(words):
         return _day(int(m[3]), int(m[2]), int(m[1]))
-    if m := _YEAR_MONTH.fullmatch(words):
+    if m := f.year_month.fullmatch(words):
         return _month(int(m[1]), int(m[2]), end)
-    if m := _GERMAN_MONTH.fullmatch(words):
+    if m := f.german_month.fullmatch(words):
         return _month(int(m[2]), int(m[1]), end)
-    if m := _YEAR.fullmatch(words):
+    if m := f.year.fullmatch(words):
         year = _check_year(int(m[1]))
         return date(year, 12, 31) if end else date(year, 1, 1)
     return None
@@ -137,18 +232,19 @@ def _relative(words: str, end: bool, today: date) -> date | None:
     """Forms counted from ``today``; None when ``words`` is not one of them."""
     if words in _DAYS_BACK:
         return today - timedelta(days=_DAYS_BACK[words])
+    f = _forms()
     for pattern, numbers, units in (
-        (_EN_AGO, _EN_WORDS, _EN_UNITS),
-        (_DE_AGO, _DE_WORDS, _DE_UNITS),
+        (f.en_ago, _EN_WORDS, _EN_UNITS),
+        (f.de_ago, _DE_WORDS, _DE_UNITS),
     ):
         if m := pattern.fullmatch(words):
             count = int(m[1]) if m[1].isdigit() else numbers.get(m[1])
             unit = units.get(m[2])
             return None if count is None or unit is None else _back(today, count, unit)
-    if m := _LAST.fullmatch(words):
+    if m := f.last.fullmatch(words):
         unit = _UNITS.get(m[1])
         return None if unit is None or unit == "day" else _back(today, 1, unit)
-    if m := _THIS.fullmatch(words):
+    if m := f.this.fullmatch(words):
         return _this(today, _UNITS.get(m[1]), end)
     return None
 
@@ -162,7 +258,7 @@ def _back(today: date, count: int, unit: str) -> date:
     months = count * 12 if unit == "year" else count
     index = today.year * 12 + today.month - 1 - months
     year, month0 = divmod(index, 12)
-    # date() raises ValueError below year 1: parse_date turns that into DateError.
+    # date() raises ValueError below year 1: parse_user_date turns that into DateError.
     return date(year, month0 + 1, min(today.day, _last_day(year, month0 + 1)))
 
 
@@ -215,3 +311,8 @@ def _shown(text: str) -> str:
     return "".join(
         c if c.isprintable() else c.encode("unicode_escape").decode("ascii") for c in text
     )
+
+
+# The names the query and CLI code call until they switch to the ones above.
+parse_date = parse_user_date
+parse_range = user_range

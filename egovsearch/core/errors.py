@@ -15,7 +15,7 @@ class ExitCode(IntEnum):
 
     OK = 0  # success; for query-like commands: at least one hit
     NO_HITS = 1  # query-like commands: nothing matched; doctor: index out of sync
-    ERROR = 2  # bad input, missing/damaged/locked index, unreadable files
+    ERROR = 2  # bad input, missing/damaged/outdated/locked index, unreadable files
     INTERRUPTED = 130  # Ctrl-C
 
 
@@ -59,6 +59,17 @@ class IndexDamaged(EgovsearchError):
     def __init__(self, index_dir: str, detail: str = "") -> None:
         msg = f"the index at {index_dir} is damaged; run 'egovsearch index --rebuild'"
         super().__init__(msg + (f" ({detail})" if detail else ""))
+        self.index_dir = index_dir
+        self.detail = detail
+
+
+class IndexOutdated(EgovsearchError):
+    """The index was built by another version of egovsearch: it needs a rebuild."""
+
+    def __init__(self, index_dir: str, schema: object, needed: int) -> None:
+        super().__init__(
+            f"the index at {index_dir} was built by another version of egovsearch "
+            f"(schema {schema}, this version needs {needed}); rebuild needed: run 'egovsearch index --rebuild'")
         self.index_dir = index_dir
 
 

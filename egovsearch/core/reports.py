@@ -32,6 +32,7 @@ class IndexReport:
     skipped: tuple[Skipped, ...]
     seconds: float
     rebuilt: bool = False
+    repaired: tuple[str, ...] = ()  # side files rewritten because they were missing or garbled
 
 
 @dataclass(frozen=True, slots=True)
@@ -92,7 +93,10 @@ class Health:
     stale: tuple[str, ...]  # changed since indexing
     orphaned: tuple[str, ...]  # in the index, gone from the archive
     skipped: int
+    # The index's side files that are missing or garbled ("vocab-de.tsv",
+    # "manifest.json"): 'egovsearch index' rebuilds them.
+    damaged: tuple[str, ...] = ()
 
     @property
     def in_sync(self) -> bool:
-        return not (self.missing or self.stale or self.orphaned)
+        return not (self.missing or self.stale or self.orphaned or self.damaged)

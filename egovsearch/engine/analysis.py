@@ -20,15 +20,13 @@ from collections.abc import Iterator
 from functools import cache
 from itertools import accumulate
 
-from egovsearch.engine.boot import snowball_stemmer  # (first: trims Whoosh start-up)
-
-# isort: split
 from whoosh.analysis import Composable, Token
 from whoosh.fields import TEXT
 from whoosh.formats import Positions
 from whoosh.lang import stopwords_for_language
 
 from egovsearch.core.textfold import fold_variants
+from egovsearch.engine.boot import snowball_stemmer
 
 LANGUAGES = ("en", "de")
 TITLE_WEIGHT = 3.0  # an occurrence in the title sentence counts three times
@@ -141,7 +139,7 @@ def analysis(lang: str) -> Analysis:
     return Analysis(lang)
 
 
-class LangAnalyzer(Composable):
+class LangAnalyzer(Composable):  # type: ignore[misc]
     """Whoosh-protocol analyzer over `Analysis`, for any Whoosh code path that
     tokenises a field itself (the project's own code uses `Analysis` directly)."""
 
@@ -174,7 +172,7 @@ class LangAnalyzer(Composable):
                 yield t
 
 
-class CompactPositions(Positions):
+class CompactPositions(Positions):  # type: ignore[misc]
     """Positions stored as deltas in the smallest fixed width (1, 2 or 4 bytes).
 
     Whoosh's own Positions format pickles a list per posting; this encodes
@@ -211,7 +209,7 @@ class CompactPositions(Positions):
         return (len(valuestring) - 1) // (1, 2, 4)[valuestring[0]]
 
     def decode_weight(self, valuestring: bytes) -> float:
-        return self.decode_frequency(valuestring) * self.field_boost
+        return self.decode_frequency(valuestring) * float(self.field_boost)
 
     def decode_position_boosts(self, valuestring: bytes) -> list[tuple[int, float]]:
         return [(pos, 1.0) for pos in self.decode_positions(valuestring)]
@@ -220,7 +218,7 @@ class CompactPositions(Positions):
         return self.encode(sorted({p for v in vs for p in self.decode_positions(v)}))
 
 
-class LangText(TEXT):
+class LangText(TEXT):  # type: ignore[misc]
     """A TEXT field analysed in one language, indexed through the fused pass.
 
     The value is the article body, or ``(body, title_end, lead_end)``: terms of

@@ -21,6 +21,7 @@ The codec also has every segment store its stored-field offsets.
 
 from __future__ import annotations
 
+import os
 import sys
 import zlib
 from array import array
@@ -28,9 +29,6 @@ from collections.abc import Iterator
 from itertools import accumulate, pairwise
 from typing import Any
 
-from egovsearch.engine import boot as _whoosh  # noqa: F401  (first: trims Whoosh start-up)
-
-# isort: split
 from whoosh.codec.whoosh3 import (
     WHOOSH3_HEADER_MAGIC,
     W3Codec,
@@ -40,7 +38,12 @@ from whoosh.codec.whoosh3 import (
 from whoosh.compat import dumps, loads
 from whoosh.util.numeric import length_to_byte
 
+from egovsearch.core.errors import IndexDamaged
+
 MAGIC = b"E"
+# The array type codes encode_block writes: any other code in a block is damage
+# (array() would take any valid code, and 'u' warns on Python 3.13).
+_WIDTHS = {ord("B"): "B", ord("H"): "H", ord("I"): "I"}
 _BIG_ENDIAN = sys.byteorder == "big"
 
 
@@ -58,7 +61,10 @@ def _pack(values: Any, code: str | None = None) -> bytes:
 def _unpack(data: bytes, pos: int, count: int, code: str | None = None) -> tuple[array[Any], int]:
     """The array of `count` items at `pos` (after its code, unless given); and the end."""
     if code is None:
-        code, pos = chr(data[pos]), pos + 1
+        code = _WIDTHS.get(data[pos]) if pos < len(data) else None
+        if code is None:
+            raise ValueError(f"no array type code at byte {pos}")
+        pos += 1
     arr = array(code)
     end = pos + arr.itemsize * count
     arr.frombytes(data[pos:end])
@@ -91,11 +97,14 @@ def decode_block(data: bytes, count: int, joined: bool = False) -> tuple[array[A
     else a sequence of bytes."""
     deltas, pos = _unpack(data, 1, count)
     weights = None
-    if data[pos] == 0x31:  # b"1"
+    flag = data[pos:pos + 1]
+    if flag == b"1":
         weights, pos = _unpack(data, pos + 1, count, "f")
-    else:
+    elif flag == b"0":
         pos += 1
-    if data[pos] == 0x2D:  # b"-": as Whoosh's blocks without values read
+    else:
+        raise ValueError(f"weights flag {flag!r}")
+    if data[pos:pos + 1] == b"-":  # as Whoosh's blocks without values read
         return deltas, weights, b"" if joined else ()
     lengths, pos = _unpack(data, pos, count)
     offsets = array("L", accumulate(lengths, initial=pos))
@@ -149,22 +158,44 @@ class BlockWriter(W3PostingsWriter):  # type: ignore[misc]
         self._new_block()
 
 
+def _damaged(postfile: Any, what: str, e: BaseException | None = None) -> IndexDamaged:
+    """IndexDamaged for the postings file `postfile` (a Whoosh StructFile)."""
+    path = getattr(getattr(postfile, "file", None), "name", None)
+    name = getattr(postfile, "_name", None) or (os.path.basename(path) if isinstance(path, str) else "postings")
+    where = os.path.dirname(path) if isinstance(path, str) else "(unknown)"
+    detail = f"{what} in {name}" + (f" ({type(e).__name__}: {e})" if e is not None else "")
+    return IndexDamaged(where, detail)
+
+
 class BlockMatcher(W3LeafMatcher):  # type: ignore[misc]
-    """Whoosh's posting reader for blocks in either format."""
+    """Whoosh's posting reader for blocks in either format; a block that does
+    not decode is IndexDamaged, named here."""
+
+    def _read_header(self) -> None:
+        if self._postfile.get(self._startoffset, 4) != WHOOSH3_HEADER_MAGIC:
+            raise _damaged(self._postfile, f"the postings at byte {self._startoffset} have no block tag")
+        super()._read_header()
+
+    def _goto(self, position: int) -> None:
+        try:
+            super()._goto(position)
+        except Exception as e:  # noqa: BLE001  Whoosh's _goto only reads and unpickles the block's
+            # header: whatever it raises (unpickling garbage alone raises some ten kinds), it is not one.
+            raise _damaged(self._postfile, f"the posting block header at byte {position}", e) from e
 
     def _read_data(self) -> None:
         data = self._postfile.get(self._dataoffset, self._nextoffset - self._dataoffset)
-        if self._compression:
-            data = zlib.decompress(data)
         fixed = self._fixedsize
         try:
+            if self._compression:
+                data = zlib.decompress(data)
             if data[:1] == MAGIC:
                 self._data = decode_block(data, self._blocklength, joined=fixed is not None and fixed > 0)
             else:
                 self._data = loads(data)
-        except Exception as e:  # noqa: BLE001  bytes that do not decode, in either format, are a damaged file:
-            # one kind of error for the store (unpickling garbage alone raises some ten kinds)
-            raise ValueError(f"damaged posting block: {type(e).__name__}: {e}") from None
+        except Exception as e:  # noqa: BLE001  bytes that do not decode, in either format, are a damaged
+            # block (unpickling garbage alone raises some ten kinds of error).
+            raise _damaged(self._postfile, f"the posting block at byte {self._dataoffset} does not decode", e) from e
 
     def _read_ids(self) -> None:
         if self._data is None:

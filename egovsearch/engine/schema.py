@@ -11,9 +11,6 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from egovsearch.engine import boot as _whoosh  # noqa: F401  (first: trims Whoosh start-up)
-
-# isort: split
 from whoosh.fields import ID, NUMERIC, STORED, Schema
 
 from egovsearch.core.models import Article

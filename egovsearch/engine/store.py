@@ -7,13 +7,20 @@ Layout of an index directory:
 - ``manifest.json``: per archive file its size, mtime, content hash and id, so
   a re-index compares stats without opening Whoosh (written by the indexer);
 - ``vocab-<lang>.tsv``: word forms with document frequency, for compound
-  expansion and spelling suggestions.
-All of them are replaced atomically (write a temporary file, then rename).
+  expansion and spelling suggestions (``core.vocab``).
+All of them are replaced atomically (``core.files``).
+
+Damage is reported where it is found, naming what is damaged: the table of
+contents (here, in ``open_index``), a posting block (``codec``), a
+vocabulary (``core.vocab``), ``meta.json`` (``read_meta``); ``reading()``
+turns Whoosh's own read errors on the index's files into IndexDamaged. An
+index of another schema version is IndexOutdated. Anything else is a bug,
+not damage, and passes through unchanged.
 """
 
 from __future__ import annotations
 
-import json
+import functools
 import os
 import pickle
 import re
@@ -25,7 +32,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from egovsearch.core.errors import EgovsearchError, IndexDamaged, IndexMissing
+from egovsearch.core.errors import IndexDamaged, IndexMissing, IndexOutdated
+from egovsearch.core.files import read_json
 
 if TYPE_CHECKING:
     from whoosh.index import FileIndex
@@ -56,22 +64,6 @@ def _names(index_dir: Path) -> list[str]:
         return []
 
 
-def write_json_atomic(path: Path, data: Any) -> None:
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    with open(tmp, "w", encoding="utf-8") as f:
-        json.dump(data, f, ensure_ascii=False, separators=(",", ":"))
-    os.replace(tmp, path)
-
-
-def read_json(path: Path) -> Any:
-    """The JSON content, or None when the file is missing or unreadable."""
-    try:
-        with open(path, encoding="utf-8") as f:
-            return json.load(f)
-    except (OSError, ValueError):
-        return None
-
-
 @dataclass(frozen=True, slots=True)
 class Meta:
     archive: str | None
@@ -81,68 +73,134 @@ class Meta:
 
 
 def read_meta(index_dir: Path) -> Meta:
-    data = read_json(index_dir / META) or {}
-    if not isinstance(data, dict):
-        data = {}
-    return Meta(data.get("archive"), data.get("built_at"), data.get("schema"), data.get("generation"))
+    """What ``meta.json`` records; all None when there is none.
+
+    Raises:
+        IndexDamaged: the file is there but is not egovsearch's metadata.
+    """
+    try:
+        data = read_json(index_dir / META)
+    except ValueError as e:
+        raise IndexDamaged(str(index_dir), f"{META} is not valid JSON ({e}); "
+                           "give --archive: the archive it recorded is lost") from None
+    if data is None:
+        return Meta(None, None, None, None)
+    fields = {k: data.get(k) for k in ("archive", "built_at", "schema", "generation")} if isinstance(data, dict) else {}
+    if (not fields or not all(isinstance(fields[k], str | None) for k in ("archive", "built_at"))
+            or not all(isinstance(fields[k], int | None) for k in ("schema", "generation"))):
+        raise IndexDamaged(str(index_dir), f"{META} does not hold egovsearch's index metadata; "
+                           "give --archive: the archive it recorded is lost")
+    return Meta(**fields)
 
 
-# Whoosh signals damaged files with many unrelated exception types: reading
-# postings can fail with these; unpickling the table of contents with more.
-_DAMAGE = (OSError, EOFError, ValueError, struct.error, zlib.error, pickle.UnpicklingError)
-_DAMAGE_ON_OPEN = (*_DAMAGE, KeyError, IndexError, TypeError, AttributeError, ImportError)
-
-
-def _raised_in_whoosh(e: BaseException) -> bool:
-    tb = e.__traceback__
-    while tb is not None and tb.tb_next is not None:
-        tb = tb.tb_next
-    return tb is not None and f"{os.sep}whoosh{os.sep}" in tb.tb_frame.f_code.co_filename
+def _inside(filename: object, index_dir: Path) -> bool:
+    if not isinstance(filename, str):
+        return False
+    return os.path.dirname(os.path.abspath(filename)) == os.path.abspath(index_dir)
 
 
 @contextmanager
-def reading(index_dir: Path, damage: tuple[type[BaseException], ...] = _DAMAGE) -> Iterator[None]:
-    """Turn any failure while reading the index into IndexDamaged.
+def reading(index_dir: Path) -> Iterator[None]:
+    """Whoosh's errors on reading the index's files become IndexDamaged.
 
-    Whoosh reports broken files with many exception types, some of them a bare
-    Exception ("Block tag error"): anything raised inside Whoosh counts, and
-    the `damage` types wherever they are raised.
+    These are the errors a read of a short, missing or garbled file gives: a
+    file of the index directory that cannot be opened or read (OSError naming
+    it), data that ends early (EOFError, struct.error), does not decompress
+    (zlib.error) or unpickle (UnpicklingError), and Whoosh's own check of a
+    file's header (FileFormatError). Damage the engine finds itself (a posting
+    block that does not decode, an unreadable table of contents) is raised as
+    IndexDamaged where it is found. Everything else is not damage and passes.
     """
-    from egovsearch.engine import boot as _whoosh  # noqa: F401  (trims Whoosh start-up)
-    # isort: split
-    from whoosh.index import IndexError as WhooshIndexError
+    from whoosh.filedb.filetables import FileFormatError
 
     try:
         yield
-    except EgovsearchError:
-        raise
-    except (*damage, WhooshIndexError) as e:
-        raise IndexDamaged(str(index_dir), type(e).__name__) from e
-    except Exception as e:
-        if not _raised_in_whoosh(e):
+    except OSError as e:
+        if not _inside(e.filename, index_dir):
             raise
-        raise IndexDamaged(str(index_dir), type(e).__name__) from e
+        raise IndexDamaged(str(index_dir), f"cannot read {os.path.basename(e.filename)}: "
+                           f"{e.strerror or type(e).__name__}") from e
+    except FileFormatError as e:
+        raise IndexDamaged(str(index_dir), f"a segment file has a wrong header ({e})") from e
+    except (EOFError, struct.error, zlib.error, pickle.UnpicklingError) as e:
+        raise IndexDamaged(str(index_dir), f"a segment file ends early or does not decode "
+                           f"({type(e).__name__}: {e})") from e
+
+
+def check_schema(index_dir: Path, meta: Meta | None = None) -> None:
+    """Raise IndexOutdated when meta.json names another schema version."""
+    meta = meta if meta is not None else read_meta(index_dir)
+    if meta.schema is not None and meta.schema != SCHEMA_VERSION:
+        raise IndexOutdated(str(index_dir), meta.schema, SCHEMA_VERSION)
+
+
+@functools.cache
+def _index_class() -> type[FileIndex]:
+    """Whoosh's FileIndex, except that an index without segments (built from an
+    empty archive) reads like a segment without documents: Whoosh's EmptyReader
+    raises NotImplementedError for every column read (source, published...)."""
+    from whoosh.columns import EmptyColumnReader, TranslatingColumnReader
+    from whoosh.index import FileIndex
+    from whoosh.reading import EmptyReader
+
+    class NoDocumentsReader(EmptyReader):  # type: ignore[misc]
+        def column_reader(self, fieldname: str, column: Any = None, reverse: bool = False,
+                          translate: bool = True) -> Any:
+            # What SegmentReader.column_reader gives for a segment without the column.
+            fieldobj = self.schema[fieldname]
+            column = column or fieldobj.column_type
+            if not column:
+                raise ValueError(f"the field {fieldname!r} has no column")
+            reader = EmptyColumnReader(column.default_value(reverse), 0)
+            return TranslatingColumnReader(reader, fieldobj.from_column_value) if translate else reader
+
+    class Index(FileIndex):  # type: ignore[misc]
+        @classmethod
+        def _reader(cls, storage: Any, schema: Any, segments: list[Any], generation: int,
+                    reuse: Any = None) -> Any:
+            if not segments and not reuse:
+                return NoDocumentsReader(schema)
+            return super()._reader(storage, schema, segments, generation, reuse=reuse)
+
+    return Index
 
 
 def open_index(index_dir: Path, *, check_version: bool = True, check_segments: bool = True) -> FileIndex:
     """Open an existing index for reading, with user-facing errors. Without
     `check_segments` the segments are left for the caller to open inside
     reading() (a searcher opens them all anyway: ~5 ms a query on 100,000)."""
-    from egovsearch.engine import boot as _whoosh  # noqa: F401  (trims Whoosh start-up)
-    # isort: split
-    from whoosh.index import open_dir
+    from whoosh.filedb.filestore import FileStorage
 
-    if generation(index_dir) is None:
+    gen = generation(index_dir)
+    if gen is None:
         if os.path.exists(index_dir / META) or any(
                 n.startswith("MAIN_") and not n.endswith("WRITELOCK") for n in _names(index_dir)):
             raise IndexDamaged(str(index_dir), "its table of contents is missing")
         raise IndexMissing(str(index_dir))
-    meta = read_meta(index_dir)
-    if check_version and meta.schema is not None and meta.schema != SCHEMA_VERSION:
-        raise IndexDamaged(str(index_dir), "built by another version of egovsearch")
-    with reading(index_dir, _DAMAGE_ON_OPEN):
-        ix = open_dir(str(index_dir), indexname=INDEX_NAME)
-        if check_segments:
+    if check_version:
+        check_schema(index_dir)
+    storage = FileStorage(str(index_dir))
+    opened: list[Any] = []
+
+    def open_file(name: str, *args: Any, **kwargs: Any) -> Any:
+        opened.append(f := FileStorage.open_file(storage, name, *args, **kwargs))
+        return f
+
+    storage.open_file = open_file  # while the table of contents is read: Whoosh leaves it open on errors
+    try:
+        ix = storage.open_index(INDEX_NAME, indexclass=_index_class())
+    except Exception as e:  # noqa: BLE001
+        # Opening reads and unpickles the table of contents and does nothing
+        # else: whatever it raises, the file is not one (unpickling garbage
+        # alone raises some ten kinds of error).
+        for f in opened:
+            f.close()
+        raise IndexDamaged(str(index_dir), f"its table of contents _{INDEX_NAME}_{gen}.toc cannot be read "
+                           f"({type(e).__name__}: {e})") from e
+    finally:
+        del storage.open_file
+    if check_segments:
+        with reading(index_dir):
             ix.doc_count()  # reads every segment's header
     return ix
 
