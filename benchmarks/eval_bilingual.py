@@ -37,9 +37,10 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 
 from egovsearch.core.archive import iter_archive, parse_file
-from egovsearch.core.compounds import RULES, Vocabulary, compounds_of
+from egovsearch.core.compounds import RULES, compounds_of
 from egovsearch.core.models import Article
 from egovsearch.core.textfold import fold, fold_variants
+from egovsearch.core.vocab import Vocabulary
 
 FIXTURES = Path(__file__).resolve().parent.parent / "tests" / "fixtures" / "bilingual"
 _WORD = re.compile(r"[^\W\d_]+")
@@ -224,7 +225,7 @@ def speed(n: int, big: dict[str, int] | None) -> None:
         Vocabulary.from_counts(counts).save(path)
         t_write = time.perf_counter() - t
         t = time.perf_counter()
-        vocab = Vocabulary.load(path)
+        vocab = Vocabulary.read(path)
         t_load = time.perf_counter() - t
         size = path.stat().st_size
     kind = "wordfreq German" if counts is big else "synthetic"

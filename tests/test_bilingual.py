@@ -15,8 +15,8 @@ from typing import Any
 
 import pytest
 
-from egovsearch.engine.writer import update_index
 from egovsearch.core.models import SearchRequest
+from egovsearch.engine.writer import update_index
 from egovsearch.query.run import search
 
 FIXTURES = Path(__file__).parent / "fixtures" / "bilingual"

@@ -8,13 +8,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from egovsearch.core.compounds import (
-    DEFAULT_RULE,
-    RULES,
-    Vocabulary,
-    compounds_of,
-    write_vocabulary,
-)
+from egovsearch.core.compounds import DEFAULT_RULE, RULES, compounds_of
+from egovsearch.core.vocab import Vocabulary, write_vocabulary
 
 COUNTS = {
     "portal": 9,
@@ -140,28 +135,20 @@ def test_empty_vocabulary() -> None:
 def test_save_and_load_round_trip(tmp_path: Path) -> None:
     path = tmp_path / "vocab.txt"
     write_vocabulary(path, COUNTS)
-    loaded = Vocabulary.load(path)
+    loaded = Vocabulary.read(path)
     assert loaded.words() == sorted(COUNTS)
     assert [loaded.count(w) for w in sorted(COUNTS)] == [COUNTS[w] for w in sorted(COUNTS)]
     assert compounds_of("portal", loaded) == compounds_of("portal", VOCAB)
     assert [p.name for p in tmp_path.iterdir()] == ["vocab.txt"]  # no temp file left
 
 
-def test_loads_the_indexers_headerless_tsv(tmp_path: Path) -> None:
-    path = tmp_path / "vocab-de.tsv"
-    path.write_text("burger\t8\nburgerportal\t5\nportal\t9\n", encoding="utf-8")
-    vocab = Vocabulary.load(path)
-    assert vocab.count("burgerportal") == 5
-    assert compounds_of("portal", vocab) == ["burgerportal"]
-
-
 def test_load_rejects_other_files(tmp_path: Path) -> None:
     path = tmp_path / "other.txt"
     path.write_text("just some text\nwithout tabs\n", encoding="utf-8")
     with pytest.raises(ValueError):
-        Vocabulary.load(path)
+        Vocabulary.read(path)
     with pytest.raises(OSError):
-        Vocabulary.load(tmp_path / "missing.txt")
+        Vocabulary.read(tmp_path / "missing.txt")
 
 
 _words = st.text(alphabet="abdeghilnorstu", min_size=1, max_size=12)

@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from egovsearch.core.dates import parse_date, parse_range, parse_user_date, user_range
+from egovsearch.core.dates import parse_user_date, user_range
 from egovsearch.core.errors import DateError, ExitCode
 
 # A Sunday at the end of a 31-day month after a leap February: month
@@ -288,8 +288,3 @@ def test_date_like_text_parses_or_raises_date_error(text: str, end: bool, today:
         pass
     else:
         assert isinstance(result, date)
-
-
-def test_the_old_names_call_the_same_functions() -> None:
-    # (kept for the query and CLI code until they call the new names)
-    assert parse_date is parse_user_date and parse_range is user_range

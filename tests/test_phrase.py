@@ -10,11 +10,11 @@ from pathlib import Path
 import pytest
 from indexing_support import page, write_page
 
-from egovsearch.engine import scoring as matching
-from egovsearch.query import run as search
-from egovsearch.engine.writer import update_index
 from egovsearch.core.models import SearchRequest
+from egovsearch.engine import scoring as matching
 from egovsearch.engine.store import open_index
+from egovsearch.engine.writer import update_index
+from egovsearch.query import run as search
 
 
 # Paragraph of page i: every page says "services"; some say "shared services",

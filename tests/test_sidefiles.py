@@ -147,3 +147,18 @@ def test_the_cli_names_the_garbled_file(built: tuple[Path, Path], tmp_path: Path
     assert (r.returncode, r.stderr) == (0, "")
     assert subprocess.run([sys.executable, "-m", "egovsearch", "query", "Verwaltung", "--count", "--index", str(ix)],
                           capture_output=True, text=True, cwd=tmp_path, check=False).returncode == 0
+
+
+def test_doctor_names_the_damaged_file_and_index_says_it_rebuilt_it(built: tuple[Path, Path],
+                                                                    tmp_path: Path) -> None:
+    archive, ix = built
+    _garble_middle(vocab.path_for(ix, "de"))
+    r = subprocess.run([sys.executable, "-m", "egovsearch", "doctor", "--index", str(ix)],
+                       capture_output=True, text=True, cwd=tmp_path, check=False)
+    assert (r.returncode, r.stdout) == (1, "damaged\tvocab-de.tsv\n")
+    assert r.stderr == (f"49 articles indexed from {archive}: 0 missing, 0 stale, 0 orphaned, "
+                        "1 damaged side files (out of sync; run 'egovsearch index')\n")
+    r = subprocess.run([sys.executable, "-m", "egovsearch", "index", "--index", str(ix)],
+                       capture_output=True, text=True, cwd=tmp_path, check=False)
+    assert r.returncode == 0
+    assert "  rebuilt vocab-de.tsv: it was missing or damaged\n" in r.stderr

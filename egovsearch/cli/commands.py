@@ -79,9 +79,9 @@ def _request(query: str | None, source: list[str] | None, since: str | None, unt
 
     lo = hi = None
     if since is not None or until is not None:  # the date parser loads only when needed
-        from egovsearch.core.dates import parse_range
+        from egovsearch.core.dates import user_range
 
-        lo, hi = parse_range(since, until)
+        lo, hi = user_range(since, until)
     return SearchRequest(query=query, sources=tuple(source or ()), since=lo, until=hi,
                          language=lang.value if lang else None, sort=sort.value, limit=limit, offset=offset)
 
@@ -336,21 +336,24 @@ def stats(index_dir: IndexOpt = None, fmt: StatsFormatOpt = "table") -> None:
 
 
 def doctor(index_dir: IndexOpt = None) -> None:
-    """Check the index against its archive: missing, stale and orphaned articles.
+    """Check the index against its archive: missing, stale, orphaned articles, damaged side files.
 
     Exit 0 when in sync, 1 when 'egovsearch index' would change something.
+    Example: egovsearch doctor --index ~/archive-index
     """
     from egovsearch import api
     from egovsearch.output.text import clean
 
     with user_errors():
         h = api.health(index_path(index_dir))
-        for kind, paths in (("missing", h.missing), ("stale", h.stale), ("orphaned", h.orphaned)):
+        for kind, paths in (("missing", h.missing), ("stale", h.stale), ("orphaned", h.orphaned),
+                            ("damaged", h.damaged)):
             for p in paths:
                 typer.echo(f"{kind}\t{clean(p)}")
         verdict = "in sync" if h.in_sync else "out of sync; run 'egovsearch index'"
+        damaged = f", {len(h.damaged)} damaged side files" if h.damaged else ""
         typer.echo(f"{h.articles} articles indexed from {clean(h.archive)}: {len(h.missing)} missing, "
-                   f"{len(h.stale)} stale, {len(h.orphaned)} orphaned ({verdict})", err=True)
+                   f"{len(h.stale)} stale, {len(h.orphaned)} orphaned{damaged} ({verdict})", err=True)
     raise typer.Exit(ExitCode.OK if h.in_sync else ExitCode.NO_HITS)
 
 

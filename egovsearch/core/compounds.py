@@ -27,9 +27,9 @@ words). Standard library only.
 
 from __future__ import annotations
 
-from egovsearch.core.vocab import SHORTEST, Vocabulary, write_vocabulary
+from egovsearch.core.vocab import SHORTEST, Vocabulary
 
-__all__ = ["DEFAULT_RULE", "RULES", "Vocabulary", "compounds_of", "write_vocabulary"]
+__all__ = ["DEFAULT_RULE", "RULES", "compounds_of"]
 
 MIN_PART = SHORTEST  # parts shorter than this are never split off (aus|wahl, ur|teil)
 

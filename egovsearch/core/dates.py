@@ -36,7 +36,7 @@ import re
 from datetime import date, timedelta
 from typing import NamedTuple
 
-from egovsearch.core.errors import DateError
+from egovsearch.core.errors import DateError, shown
 
 __all__ = ["looks_like_page_date", "parse_user_date", "read_page_date", "user_range"]
 
@@ -191,7 +191,7 @@ def parse_user_date(text: str, *, end: bool = False, today: date | None = None) 
         # date arithmetic overflow on "999999 years ago".
         found = None
     if found is None:
-        raise DateError(f"cannot understand the date '{_shown(text)}' ({_HINT})")
+        raise DateError(f"cannot understand the date '{shown(text, _MAX_SHOWN)}' ({_HINT})")
     return found
 
 
@@ -297,22 +297,3 @@ def _last_day(year: int, month: int) -> int:
     if month == 12:
         return 31
     return (date(year, month + 1, 1) - timedelta(days=1)).day
-
-
-def _shown(text: str) -> str:
-    """The user's text made safe for a one-line terminal message.
-
-    Control characters (ESC, newlines, NUL...) are shown escaped so that a pasted
-    escape sequence cannot drive the terminal; long input is shortened.
-    """
-    text = text.strip()
-    if len(text) > _MAX_SHOWN:
-        text = text[: _MAX_SHOWN - 3] + "..."
-    return "".join(
-        c if c.isprintable() else c.encode("unicode_escape").decode("ascii") for c in text
-    )
-
-
-# The names the query and CLI code call until they switch to the ones above.
-parse_date = parse_user_date
-parse_range = user_range

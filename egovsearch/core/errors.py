@@ -19,6 +19,26 @@ class ExitCode(IntEnum):
     INTERRUPTED = 130  # Ctrl-C
 
 
+def shown(text: str, limit: int = 60) -> str:
+    """User input (a query, a date, an id) as a message quotes it: shortened,
+    and escaped where it is not printable, so that it stays on one line, a
+    pasted escape sequence cannot drive the terminal, and an undecodable byte
+    of the command line (which Python passes on as a surrogate, U+DCFF for
+    0xFF) reads '\\xff'."""
+    text = text.strip()
+    if len(text) > limit:
+        text = text[: limit - 3] + "..."
+    out = []
+    for c in text:
+        if c.isprintable():
+            out.append(c)
+        elif "\udc80" <= c <= "\udcff":
+            out.append(f"\\x{ord(c) - 0xDC00:02x}")
+        else:
+            out.append(c.encode("unicode_escape").decode("ascii"))
+    return "".join(out)
+
+
 class EgovsearchError(Exception):
     """Base class: a failure explained to the user in one line."""
 

@@ -115,20 +115,6 @@ class Vocabulary:
             raise _garbled(path, f"not {m.group(1)} lines")
         return cls("\n" + text, int(m.group(1)))
 
-    @classmethod
-    def load(cls, path: Path) -> Vocabulary:
-        """Read a file written by ``save``, or a headerless ``word<TAB>df`` file
-        (what the indexer wrote before v2; nothing can check it). Raises
-        OSError, or ValueError (VocabularyError) if it is not one."""
-        text = Path(path).read_text(encoding="utf-8")
-        if text.startswith(HEADER):
-            return cls.read(path)
-        if text and not text.endswith("\n"):
-            text += "\n"
-        if text and "\t" not in text.partition("\n")[0]:
-            raise VocabularyError(f"{path} is not an egovsearch vocabulary file")
-        return cls("\n" + text, text.count("\n"))
-
     def save(self, path: Path) -> None:
         """Write in the file format above, atomically."""
         body = self._text[1:].encode("utf-8")
@@ -236,12 +222,3 @@ def update(index_dir: Path, lang: str, counts: Counter[str], *, replace: bool = 
     merged = Counter() if replace else Counter(dict(load_vocabulary(index_dir, lang).items()))
     merged.update(counts)
     write_vocabulary(path_for(index_dir, lang), merged)
-
-
-def load(index_dir: Path, lang: str) -> dict[str, int]:
-    """word -> document frequency; empty when there is no file.
-
-    Kept for the query code until it calls load_vocabulary (raises
-    IndexDamaged like it).
-    """
-    return dict(load_vocabulary(index_dir, lang).items())

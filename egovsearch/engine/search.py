@@ -20,12 +20,6 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-# Transitional, until egovsearch/engine/__init__.py applies the start-up trims
-# when the package loads (the engine change of issue 13): then delete these
-# two lines. This module is the query path's first Whoosh import.
-from egovsearch.engine import boot as _boot  # noqa: F401
-
-# isort: split
 from whoosh import query as wq
 from whoosh.matching import ListMatcher, NullMatcher
 

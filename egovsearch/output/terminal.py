@@ -255,6 +255,8 @@ def write_report(report: IndexReport, err: TextIO, *, color: bool) -> None:
         lines.append([("  skipped ", "yellow"), (one_line(s.path), ""), (f": {one_line(s.reason)}", "dim")])
     if len(report.skipped) > 5:
         lines.append([(f"  ... and {len(report.skipped) - 5} more", "dim")])
+    for name in report.repaired:
+        lines.append([("  rebuilt ", "yellow"), (one_line(name), ""), (": it was missing or damaged", "dim")])
     _emit(err, lines, color)
 
 

@@ -19,11 +19,11 @@ from collections.abc import Mapping
 from pathlib import Path
 from types import MappingProxyType
 
-from egovsearch.core import vocab as vocabulary
-from egovsearch.core.compounds import Vocabulary, compounds_of
+from egovsearch.core.compounds import compounds_of
 from egovsearch.core.errors import QueryError
 from egovsearch.core.models import SearchRequest
 from egovsearch.core.textfold import fold, fold_name, fold_variants
+from egovsearch.core.vocab import Vocabulary, load_vocabulary
 from egovsearch.engine import nodes as n
 from egovsearch.engine.analysis import LANGUAGES, analysis
 from egovsearch.query import parse as ql
@@ -66,13 +66,11 @@ class Compiled(n.Frozen):
 
 
 def _german_vocabulary(index_dir: Path | None) -> Vocabulary:
-    """The index's German vocabulary, empty when missing or unreadable."""
+    """The index's German vocabulary: empty when missing (or without an
+    index); a garbled file is IndexDamaged, naming it."""
     if index_dir is None:
         return Vocabulary.from_counts({})
-    try:
-        return Vocabulary.load(vocabulary.path_for(index_dir, "de"))
-    except (OSError, ValueError):
-        return Vocabulary.from_counts({})
+    return load_vocabulary(index_dir, "de")
 
 
 def _one(parts: list[n.Node], combine: type[n.AnyOf] | type[n.AllOf] | type[n.DisMax]) -> n.Node | None:
@@ -236,10 +234,10 @@ class _Compiler:
         return self.date_range(value, value)
 
     def date_range(self, low: str | None, high: str | None) -> n.Node:
-        from egovsearch.core.dates import parse_date  # only queries with dates need the parser
+        from egovsearch.core.dates import parse_user_date  # only queries with dates need the parser
 
-        lo = parse_date(low) if low else None
-        hi = parse_date(high, end=True) if high else None
+        lo = parse_user_date(low) if low else None
+        hi = parse_user_date(high, end=True) if high else None
         self.explain.append(f"published: {lo or '...'} to {hi or '...'}")
         return n.DateRange(lo, hi)
 

@@ -13,9 +13,10 @@ library only, so ``--explain`` and the tests need no index.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 
-from egovsearch.core.errors import QueryError
+from egovsearch.core.errors import QueryError, shown
 
 FIELDS = {"title": "title", "body": "body", "source": "source", "language": "language",
           "lang": "language", "published": "published", "date": "published"}
@@ -69,12 +70,15 @@ _FIELD = re.compile(r"^([A-Za-z]+):(.*)$", re.S)
 
 
 MAX_DEPTH = 100  # nested groups/NOTs; deeper is surely not a real query
+# Bounds on what one query may ask for, so that any input answers quickly in
+# bounded memory (README, "Query language"); longer input is an error, not a slow run.
+MAX_CHARS = 1000
+MAX_TERMS = 64  # words, phrases and wildcards as typed
 
 
 def _short(text: str) -> str:
-    """Query text for a one-line message: whitespace folded, controls dropped, cut."""
-    text = " ".join("".join(c if c.isprintable() else " " for c in text).split())
-    return text if len(text) <= 40 else text[:39] + "…"
+    """Query text for a one-line message (escaped, shortened)."""
+    return shown(text, 40)
 
 
 quote = _short
@@ -185,8 +189,8 @@ class _Parser:
         if m and field is None:
             name, rest = m.group(1), m.group(2)
             canonical = FIELDS.get(name.lower())
-            if canonical is None:
-                raise QueryError(f"unknown field '{name}' (fields: title, body, source, language, published)")
+            if canonical is None:  # not syntax: http://example.com, "Hinweis:Text"
+                return self._text(value, field)
             if rest[:1] in ("[", "{"):
                 self.pos = self.pos - len(value) + len(name) + 2  # just past the bracket
                 return self._range(canonical, rest[0])
@@ -195,7 +199,13 @@ class _Parser:
             if self._peek() is None or self.text[self.pos:self.pos + 1].isspace():
                 raise QueryError(f"'{name}:' needs a value right after the colon")
             return self._primary(canonical)
-        if "*" in value or "?" in value:
+        return self._text(value, field)
+
+    @staticmethod
+    def _text(value: str, field: str | None) -> Node:
+        """A word, or a wildcard when it holds * or ? (a URL's query string
+        '?x=1' is no wildcard: only a word-like token with them is)."""
+        if ("*" in value or "?" in value) and "/" not in value and "@" not in value:
             if not value.strip("*?"):
                 raise QueryError(f"the wildcard '{_short(value)}' needs at least one letter")
             return Wildcard(value, field)
@@ -246,4 +256,21 @@ def parse(text: str | None) -> Node | None:
         return None
     if "\x00" in text:
         raise QueryError("the query contains a NUL character")
-    return _Parser(text).parse()
+    if len(text) > MAX_CHARS:
+        raise QueryError(f"the query is {len(text):,} characters long; the limit is {MAX_CHARS:,}")
+    tree = _Parser(text).parse()
+    terms = sum(1 for _ in leaves(tree))
+    if terms > MAX_TERMS:
+        raise QueryError(f"the query has {terms} words and phrases; the limit is {MAX_TERMS}")
+    return tree
+
+
+def leaves(node: Node | None) -> Iterator[Word | Phrase | Wildcard | Range]:
+    """The words, phrases, wildcards and ranges of a tree, left to right."""
+    if isinstance(node, (And, Or)):
+        for item in node.items:
+            yield from leaves(item)
+    elif isinstance(node, Not):
+        yield from leaves(node.item)
+    elif node is not None:
+        yield node
