@@ -460,10 +460,16 @@ def test_no_hit_exit_1(ix: Path) -> None:
 
 
 def test_did_you_mean(ix: Path) -> None:
-    r = run(ix, "query", "governmnet")
+    r = run(ix, "query", "governmnet", "-f", "table")
     ok(r, 1)
-    assert r.stdout == ""
     assert r.stderr == "Did you mean: government?\n"
+
+
+@pytest.mark.parametrize("args", [[], ["-f", "tsv"], ["-f", "json"], ["-f", "ids"], ["--count"], ["-f", "table", "--count"]])
+def test_no_suggestion_where_no_person_reads_it(ix: Path, args: list[str]) -> None:
+    r = run(ix, "query", "governmnet", *args)
+    ok(r, 1)
+    assert "Did you mean" not in r.stderr
 
 
 @pytest.mark.parametrize(

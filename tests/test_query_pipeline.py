@@ -38,29 +38,37 @@ def _en_de(en: str, de: str) -> n.AnyOf:
 def test_compile_needs_no_index(tmp_path: Path) -> None:
     """Even a title: query compiles where there is no index: nothing is searched."""
     c = compile_request(tmp_path / "no-index", SearchRequest("title:council services"))
-    council = _en_de("council", "council")
-    assert c.query == n.AllOf((
-        n.InTitle(council, scan=40, words=(n.TitleWords("en", (("council",),)), n.TitleWords("de", (("council",),)))),
-        _en_de("servic", "servic"),
-    ))
+    # One query per language, over its own field (issue 14), ORed.
+    assert c.query == n.AnyOf(tuple(
+        n.AllOf((n.InTitle(n.Term(f"body_{lang}", "council"), scan=40, words=(n.TitleWords(lang, (("council",),)),)),
+                 n.Term(f"body_{lang}", "servic")))
+        for lang in ("en", "de")))
     assert c.filter is None
     assert c.terms == {"en": frozenset({"council", "servic"}), "de": frozenset({"council", "servic"})}
-    assert c.explain[:2] == ("en: council -> council", "de: council -> council")
-    assert isinstance(c.explain[2], n.InTitle)  # counted when the query runs (explain)
-    assert c.explain[3:] == ("en: services -> servic", "de: services -> servic")
+    assert c.explain[0] == "en: council -> council" and c.explain[3] == "de: council -> council"
+    assert isinstance(c.explain[1], n.InTitle) and isinstance(c.explain[4], n.InTitle)  # counted when run
+    assert (c.explain[2], c.explain[5]) == ("en: services -> servic", "de: services -> servic")
 
 
 @pytest.mark.parametrize(("text", "query"), [
-    ('"shared services"', n.AnyOf((n.Phrase("body_en", ("share", "servic")),
-                                   n.Phrase("body_de", ("shared", "servic"))))),
-    ("NOT services", n.AllOf((n.Every(), n.Not(_en_de("servic", "servic"))))),
-    ("servic*", n.AnyOf((n.Prefix("body_en", "servic"), n.Prefix("body_de", "servic")))),
-    ("title:serv*", n.InTitle(n.AnyOf((n.Prefix("body_en", "serv"), n.Prefix("body_de", "serv"))),
-                              scan=0, prefix="serv")),
+    ('"shared services"', n.AnyOf((n.Phrase("body_en", ("share", "servic"), offsets=(1,)),
+                                   n.Phrase("body_de", ("shared", "servic"), offsets=(1,))))),
+    ('"Digitalisierung der Verwaltung"', n.AnyOf((
+        n.Phrase("body_en", ("digitalisierung", "der", "verwaltung"), offsets=(1, 1)),
+        n.Phrase("body_de", ("digitalisier", "verwalt"), offsets=(2,))))),  # "der": a German stop word
+    ("NOT services", n.AnyOf(tuple(n.AllOf((n.Term("language", lang), n.Not(n.Term(f"body_{lang}", "servic"))))
+                                   for lang in ("en", "de")))),
+    # Without an index no vocabulary: a wildcard finds its prefix as a word.
+    ("servic*", _en_de("servic", "servic")),
+    ("2020*", n.AnyOf((n.Prefix("body_en", "2020"), n.Prefix("body_de", "2020")))),  # not letters: index terms
+    ("title:serv*", n.AnyOf(tuple(n.InTitle(n.Term(f"body_{lang}", "serv"), scan=0, prefix="serv")
+                                  for lang in ("en", "de")))),
     ("published:2020", n.DateRange(date(2020, 1, 1), date(2020, 12, 31))),
-    ('"key issues"', n.AnyOf((
-        n.Sequence((n.Term("body_en", "key"), n.AnyOf((n.Term("body_en", "issu"), n.Term("body_en", "issus"))))),
-        n.Phrase("body_de", ("key", "issus"))))),
+    # English words keep one form: "issues" is no transliteration (issue 14).
+    ('"key issues"', n.AnyOf((n.Phrase("body_en", ("key", "issu"), offsets=(1,)),
+                              n.Phrase("body_de", ("key", "issus"), offsets=(1,))))),
+    ("the government", n.AnyOf((n.Term("body_en", "govern"),
+                                n.AllOf((n.Term("body_de", "the"), n.Term("body_de", "government")))))),
 ])
 def test_compiled_nodes(text: str, query: n.Node) -> None:
     assert compile_request(None, SearchRequest(text)).query == query
@@ -146,9 +154,11 @@ def test_timeline_and_export_find_what_search_finds(ix: Path, text: str) -> None
 
 def test_explain_counts_title_candidates(ix: Path) -> None:
     assert run.explain(ix, SearchRequest("title:council")) == [
-        "en: council -> council", "de: council -> council", "title: 1 of 1 candidate articles"]
+        "en: council -> council", "en: title: 1 of 1 candidate articles",
+        "de: council -> council", "de: title: 0 of 0 candidate articles"]
     assert run.explain(ix, SearchRequest("title:officials")) == [
-        "en: officials -> offici", "de: officials -> official", "title: 0 of 1 candidate articles"]
+        "en: officials -> offici", "en: title: 0 of 1 candidate articles",
+        "de: officials -> official", "de: title: 0 of 0 candidate articles"]
 
 
 def test_show_highlight_compiles_without_searching(ix: Path) -> None:
@@ -170,12 +180,12 @@ KEY_ISSUES = {  # id -> the lead's words around "key issues"; a5, a8, a9 say the
 
 
 def test_phrase_with_alternatives_finds_the_phrase(tmp_path: Path) -> None:
-    """An English phrase with a ue/ae/oe word ("issues": issu | issus) is a
-    Sequence of alternatives, run by Whoosh's own matcher with a search
-    context (without one it raised AttributeError; issue 14 gives such
-    phrases their own code). Only pages with the phrase match, in timeline and
-    export as in search, with the scores of Whoosh's own search."""
-    from whoosh.query import Sequence
+    """An English phrase with a ue/ae/oe word ("issues") was a Sequence of
+    alternatives that raised AttributeError; English words now have one form
+    and every phrase is the project's phrase code. Only pages with the phrase
+    match, in timeline and export as in search, with the scores of Whoosh's
+    own Phrase search."""
+    from whoosh.query import Or, Phrase
 
     from egovsearch.engine import scoring
     from egovsearch.engine.search import open_reader
@@ -192,8 +202,9 @@ def test_phrase_with_alternatives_finds_the_phrase(tmp_path: Path) -> None:
     assert sorted(a.id for a in explore.export(index, request)) == expected
     with open_reader(index) as reader:
         q = reader._query(compile_request(index, request).runnable()[0])
-        assert any(type(sub) is Sequence for sub in q.subqueries)
-        whoosh = sorted((hit.score, hit.docnum) for hit in reader._s.search(q, limit=None))
+        assert all(type(sub) is scoring.FastPhrase for sub in q.subqueries)
+        plain = Or([Phrase(sub.fieldname, sub.words) for sub in q.subqueries])
+        whoosh = sorted((hit.score, hit.docnum) for hit in reader._s.search(plain, limit=None))
         assert sorted(scoring.matches(reader._s, q)) == whoosh
 
 
@@ -210,7 +221,7 @@ def test_every_command_on_an_index_of_an_empty_folder(tmp_path: Path) -> None:
         assert run.search(index, SearchRequest("digital", sort=sort)).total == 0
     assert run.search(index, SearchRequest("NOT digital", limit=None)).hits == ()
     assert list(explore.export(index, SearchRequest("digital"))) == []
-    assert run.explain(index, SearchRequest("title:digital"))[-1] == "title: 0 of 0 candidate articles"
+    assert run.explain(index, SearchRequest("title:digital"))[-1] == "de: title: 0 of 0 candidate articles"
     with pytest.raises(ArticleNotFound):
         explore.similar(index, "00000000000000a1")
     with pytest.raises(ArticleNotFound):

@@ -72,6 +72,16 @@ def _ensure_index(index: Path) -> None:
     api.update_index(archive, index)
 
 
+def _query_text(words: list[str] | None, optional: bool) -> str | None:
+    """The query the arguments make (several are one query, as in gh and
+    notmuch); without a filter a missing or blank query is a usage error."""
+    text = " ".join(words) if words else None
+    if (text is None or not text.strip()) and not optional:
+        what = "a blank QUERY searches nothing" if text is not None else "no QUERY given"
+        raise typer.BadParameter(f"{what}; give a QUERY, --stdin or a filter (--source, --since, --until, --lang)")
+    return text if text is not None and text.strip() else None
+
+
 def _request(query: str | None, source: list[str] | None, since: str | None, until: str | None,
              lang: Lang | None, sort: Sort = Sort.relevance, limit: int | None = None,
              offset: int = 0) -> SearchRequest:
@@ -87,8 +97,9 @@ def _request(query: str | None, source: list[str] | None, since: str | None, unt
 
 
 def query(
-    text: Annotated[str | None, typer.Argument(
-        metavar="[QUERY]", help='Words, "phrases", AND/OR/NOT, (groups), field:value, prefix*.')] = None,
+    words: Annotated[list[str] | None, typer.Argument(
+        metavar="[QUERY]...",
+        help='Words, "phrases", AND/OR/NOT, (groups), field:value, prefix*; several arguments are one query.')] = None,
     source: SourceOpt = None,
     since: SinceOpt = None,
     until: UntilOpt = None,
@@ -108,8 +119,7 @@ def query(
 
     Example: egovsearch query '"shared services"' --source "Public Service" --since 2011 -f json
     """
-    if text is None and not stdin and not (source or since or until or lang):
-        raise typer.BadParameter("give a QUERY, --stdin or a filter (--source, --since, --until, --lang)")
+    text = _query_text(words, stdin or bool(source or since or until or lang))
     with user_errors():
         base = _request(text, source, since, until, lang, sort, None if all_ else (0 if count else limit), offset)
         index = index_path(index_dir)
@@ -141,9 +151,9 @@ def _run_queries(index: Path, base: SearchRequest, queries: list[str | None], fm
 
     chosen = fmt or ("table" if _tty(sys.stdout) else "tsv")
     # Snippets only for the formats that print them; a "Did you mean" (when
-    # nothing matched) for a person: the table, or no --format chosen.
+    # nothing matched) only where a person reads it: the table.
     snippets = not count and chosen in formats.SNIPPET_FORMATS
-    suggest = not count and (fmt is None or chosen in formats.SUGGEST_FORMATS)
+    suggest = not count and chosen in formats.SUGGEST_FORMATS
     total = 0
     failed = False
 
@@ -256,7 +266,8 @@ def sources(fmt: SourcesFormatOpt = "table", index_dir: IndexOpt = None) -> None
 
 
 def timeline(
-    text: Annotated[str | None, typer.Argument(metavar="[QUERY]", help="Query (as for 'query').")] = None,
+    words: Annotated[list[str] | None, typer.Argument(
+        metavar="[QUERY]...", help="Query (as for 'query'; several arguments are one query).")] = None,
     source: SourceOpt = None,
     since: SinceOpt = None,
     until: UntilOpt = None,
@@ -275,6 +286,7 @@ def timeline(
     with user_errors():
         ix = index_path(index_dir)
         _ensure_index(ix)
+        text = _query_text(words, optional=True)  # no query: every article
         tl = api.timeline(ix, _request(text, source, since, until, lang), by.value)
         formats.write_timeline(tl, fmt, sys.stdout, color=_color(sys.stdout))
     raise typer.Exit(ExitCode.OK if tl.total else ExitCode.NO_HITS)
@@ -302,7 +314,8 @@ def similar(
 
 
 def export(
-    text: Annotated[str | None, typer.Argument(metavar="[QUERY]", help="Query (as for 'query').")] = None,
+    words: Annotated[list[str] | None, typer.Argument(
+        metavar="[QUERY]...", help="Query (as for 'query'; several arguments are one query).")] = None,
     source: SourceOpt = None,
     since: SinceOpt = None,
     until: UntilOpt = None,
@@ -318,6 +331,7 @@ def export(
     from egovsearch.output import formats
 
     with user_errors():
+        text = _query_text(words, optional=True)  # no query: every article
         req = _request(text, source, since, until, lang)
         n = formats.write_articles(api.export(index_path(index_dir), req), fmt, sys.stdout)
     raise typer.Exit(ExitCode.OK if n else ExitCode.NO_HITS)

@@ -162,6 +162,13 @@ class Vocabulary:
                 yield t[start:tab], int(t[tab + 1 : end])
             i = find(part, end)
 
+    def matching(self, pattern: str) -> Iterator[str]:
+        """Every word matching a wildcard pattern (``*`` any letters, ``?`` one),
+        in sorted order; one C-speed regular-expression scan of the text."""
+        body = "".join("[^\t\n]*" if c == "*" else "[^\t\n]" if c == "?" else re.escape(c) for c in pattern)
+        for m in re.finditer(f"\n({body})\t", self._text):
+            yield m.group(1)
+
     def items(self) -> Iterator[tuple[str, int]]:
         """Every (word, df), sorted by word."""
         for line in self._text.split("\n"):

@@ -25,7 +25,7 @@ from whoosh.fields import TEXT
 from whoosh.formats import Positions
 from whoosh.lang import stopwords_for_language
 
-from egovsearch.core.textfold import fold_variants
+from egovsearch.core.textfold import fold, fold_variants
 from egovsearch.engine.boot import snowball_stemmer
 
 LANGUAGES = ("en", "de")
@@ -41,18 +41,21 @@ class Analysis:
 
     def __init__(self, lang: str) -> None:
         self.lang = lang
+        self._variants = lang == "de"  # transliterated spellings (Behoerde) are German
         self._stem = snowball_stemmer(lang)
         self.stopwords = frozenset(v for w in stopwords_for_language(lang) for v in fold_variants(w))
         self._cache: dict[str, tuple[str, ...]] = {}
 
     def word_terms(self, word: str) -> tuple[str, ...]:
-        """Index terms of one plain word (no hyphens): every folded variant, stemmed.
+        """Index terms of one plain word (no hyphens), stemmed: in German every
+        folded variant (Behoerde: behoerd and behord), in English the one folded
+        form (the ue/ae/oe transliterations are German: "issues" is not "issus").
 
         Empty for stop words and single letters.
         """
         terms = self._cache.get(word)
         if terms is None:
-            variants = fold_variants(word)
+            variants = fold_variants(word) if self._variants else (fold(word),)
             if variants[0] in self.stopwords or (len(variants[0]) < 2 and not word.isdigit()):
                 terms = ()
             else:

@@ -105,28 +105,24 @@ class DisMax(Frozen):
 
 
 class Phrase(Frozen):
-    """Terms in this order, each 1..slop positions after the previous one
-    (the engine's FastPhrase, a faster ``Phrase``)."""
+    """Terms in this order (the engine's FastPhrase, a faster ``Phrase``).
 
-    __slots__ = ("field", "words", "slop")
+    With `offsets` (one per word after the first), each word stands exactly
+    that many positions after the previous one: a phrase's stop words keep
+    their places ("Digitalisierung der Verwaltung": offsets (2,)). Without,
+    each word is 1..slop positions after the previous one.
+    """
+
+    __slots__ = ("field", "words", "slop", "offsets")
     field: str
     words: tuple[str, ...]
     slop: int
+    offsets: tuple[int, ...]
 
-    def __init__(self, field: str, words: tuple[str, ...], slop: int = 1) -> None:
-        self._init(field, words, slop)
-
-
-class Sequence(Frozen):
-    """Items (alternatives of one word each) in this order, as `Phrase`
-    (``Sequence``, run by Whoosh's own matcher: slower than `Phrase`)."""
-
-    __slots__ = ("items", "slop")
-    items: tuple[Node, ...]
-    slop: int
-
-    def __init__(self, items: tuple[Node, ...], slop: int = 1) -> None:
-        self._init(items, slop)
+    def __init__(self, field: str, words: tuple[str, ...], slop: int = 1, offsets: tuple[int, ...] = ()) -> None:
+        if offsets and len(offsets) != len(words) - 1:
+            raise ValueError("a phrase needs one offset per word after the first")
+        self._init(field, words, max(offsets, default=slop), offsets)
 
 
 class Prefix(Frozen):
@@ -201,4 +197,4 @@ class InTitle(Frozen):
         self._init(inner, scan, words, prefix)
 
 
-Node = Term | AnyOf | AllOf | Not | DisMax | Phrase | Sequence | Prefix | Wildcard | DateRange | Every | InTitle
+Node = Term | AnyOf | AllOf | Not | DisMax | Phrase | Prefix | Wildcard | DateRange | Every | InTitle

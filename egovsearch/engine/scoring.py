@@ -224,6 +224,19 @@ class FastPhrase(wq.Phrase):  # type: ignore[misc]
     scorer) goes the original way.
     """
 
+    def __init__(self, fieldname: str, words: list[str], slop: int = 1, offsets: tuple[int, ...] = (),
+                 **kwargs: Any) -> None:
+        super().__init__(fieldname, words, slop=slop, **kwargs)
+        # Exact distances between neighbouring words (a phrase's stop words
+        # keep their places); () for Whoosh's 1..slop.
+        self.offsets = tuple(offsets)
+
+    def __eq__(self, other: object) -> bool:
+        return super().__eq__(other) and getattr(other, "offsets", ()) == self.offsets
+
+    def __hash__(self) -> int:
+        return hash((super().__hash__(), self.offsets))
+
     def matcher(self, searcher: Any, context: Any = None) -> Any:
         found = self.found(searcher, context)
         if found is None:
@@ -238,6 +251,7 @@ class FastPhrase(wq.Phrase):  # type: ignore[misc]
         fname = self.fieldname
         if len(self.words) < 2:
             return None
+        offsets = self.offsets or None
         indexed = [_indexed(searcher, fname, w) for w in self.words]
         if None in indexed:
             return [], [], []
@@ -247,7 +261,8 @@ class FastPhrase(wq.Phrase):  # type: ignore[misc]
         ms = [searcher.postings(fname, w, weighting=weighting) for w in words]
         if not (isinstance(field.format, CompactPositions)
                 and all(_readable(m) for m in ms)):
-            return None
+            # Whoosh's own matcher knows no exact offsets: only 1..slop.
+            return None if offsets is None else ([], [], [])
         # Rarest word first: its documents are the candidates the others are read for.
         order = sorted(set(words), key=lambda w: reader.doc_frequency(fname, w))
         postings: dict[bytes, dict[int, tuple[float, bytes]]] = {}
@@ -262,14 +277,16 @@ class FastPhrase(wq.Phrase):  # type: ignore[misc]
         scorers = [_scorer(m) for m in ms]
         dfl = _field_lengths(searcher, fname, scorers[0].dfl)  # one field: one length for every word
         ids, scores, positions = [], [], []
-        if len(lists) == 2 and slop == 1:
-            # The usual phrase, two words side by side, in straight-line code: 40 % faster.
+        if len(lists) == 2 and (slop == 1 or offsets is not None):
+            # The usual phrase, two words side by side (or at a fixed distance),
+            # in straight-line code: 40 % faster.
             first, second = lists
             score1, score2 = scorers[0]._score, scorers[1]._score
+            gap = offsets[0] if offsets is not None else 1
             for d in candidates or ():
                 (w1, v1), (w2, v2) = first[d], second[d]
                 a, b = decode(v1), decode(v2)
-                if not set(a).isdisjoint([p - 1 for p in b]):
+                if not set(a).isdisjoint([p - gap for p in b]):
                     length = dfl(d)
                     ids.append(d)
                     scores.append((score1(w1, length) + score2(w2, length)) * self.boost)
@@ -277,7 +294,7 @@ class FastPhrase(wq.Phrase):  # type: ignore[misc]
             return ids, scores, positions
         for d in candidates or ():
             decoded = [decode(posting[d][1]) for posting in lists]
-            if _chains(decoded, slop):
+            if _chains(decoded, slop, offsets):
                 ids.append(d)
                 length = dfl(d)
                 parts = [sc._score(posting[d][0], length) for sc, posting in zip(scorers, lists, strict=True)]
@@ -286,14 +303,15 @@ class FastPhrase(wq.Phrase):  # type: ignore[misc]
         return ids, scores, positions
 
 
-def _chains(decoded: list[list[int]], slop: int) -> set[tuple[int, int]]:
+def _chains(decoded: list[list[int]], slop: int, offsets: tuple[int, ...] | None = None) -> set[tuple[int, int]]:
     """(start, end) of each chain of the words' positions (in phrase order),
-    each word 1..slop after the previous one: Whoosh's SpanNear2, ordered,
-    mindist 1."""
+    each word exactly `offsets[i]` after the previous one, else 1..slop after
+    it (Whoosh's SpanNear2, ordered, mindist 1)."""
     chains = {(p, p) for p in decoded[0]}
-    for after in decoded[1:]:
-        if slop == 1:  # each chain has its own end: a lookup, not a scan of every pair
-            ends = {e + 1: s for s, e in chains}
+    for i, after in enumerate(decoded[1:]):
+        if offsets is not None or slop == 1:  # each chain has one end: a lookup, not a scan of every pair
+            gap = offsets[i] if offsets is not None else 1
+            ends = {e + gap: s for s, e in chains}
             chains = {(ends[p], p) for p in after if p in ends}
         else:
             chains = {(s, p) for s, e in chains for p in after if 1 <= p - e <= slop}

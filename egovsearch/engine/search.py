@@ -112,9 +112,7 @@ class Reader:
         if isinstance(node, n.DisMax):
             return wq.DisjunctionMax([self._query(i) for i in node.items])
         if isinstance(node, n.Phrase):
-            return FastPhrase(node.field, list(node.words), slop=node.slop)
-        if isinstance(node, n.Sequence):
-            return wq.Sequence([self._query(i) for i in node.items], slop=node.slop)
+            return FastPhrase(node.field, list(node.words), slop=node.slop, offsets=node.offsets)
         if isinstance(node, n.Prefix):
             return wq.Prefix(node.field, node.text)
         if isinstance(node, n.Wildcard):

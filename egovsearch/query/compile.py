@@ -1,13 +1,24 @@
 """Compiling: a parsed query and a request's filters to engine query nodes.
 
-Pure: no index is opened and nothing is searched here (the only file read
-is the German vocabulary, for compound expansion). A query word is analysed
-for both languages and searches both language fields: German with the fully
-folded form (so Behörde, Behoerde and Behorde are one term and rank
-identically), English with every folded variant; German words also find their
-compounds from the archive's vocabulary, with a lower boost so that the exact
-word ranks first. ``title:`` terms become `InTitle` nodes, checked against
-the stored titles when the query runs (``engine.search``).
+Pure: no index is opened and nothing is searched here (the only files read
+are the index's vocabularies, for compounds and wildcards).
+
+Each article is matched by its own language's analysis of the query: the
+whole tree is compiled once per language, over that language's field, and
+the two are ORed (an article is indexed in one language field only). A word
+that is a stop word in a language drops out of that language's query (an
+AND without it, an OR without it, a NOT of nothing is nothing) and still
+counts for the other language's articles where it is an ordinary word:
+"the government" is "government" among English articles, "cyber war" keeps
+"war" for them while German articles need "cyber" only ("war" is German for
+"was"). German words use the fully folded form (Behörde, Behoerde and Behorde
+are one term) and also find their compounds from the archive's vocabulary
+(the most frequent `MAX_COMPOUNDS`, with a lower boost). Wildcards expand over
+the vocabularies' folded, unstemmed word forms (at most `MAX_EXPANSION`
+terms). A token that holds several words (a URL, an e-mail address, 4.0,
+Bund/Länder) is the phrase of its words. Phrases keep their stop words as
+positions. ``title:`` terms become `InTitle` nodes, checked against the
+stored titles when the query runs (``engine.search``).
 
 Besides the query, a compilation records what snippets need (the terms per
 language) and the lines of ``--explain``.
@@ -25,11 +36,15 @@ from egovsearch.core.models import SearchRequest
 from egovsearch.core.textfold import fold, fold_name, fold_variants
 from egovsearch.core.vocab import Vocabulary, load_vocabulary
 from egovsearch.engine import nodes as n
-from egovsearch.engine.analysis import LANGUAGES, analysis
+from egovsearch.engine.analysis import LANGUAGES, WORD_RE, analysis
 from egovsearch.query import parse as ql
 
 COMPOUND_BOOST = 0.4  # a compound containing the word ranks below the word itself
 TITLE_SCAN = 40  # title words lie within the first positions of the body
+MAX_COMPOUNDS = 30  # the most frequent compounds of a word that it also finds
+COMPOUND_LETTERS = range(4, 41)  # words outside this get no compounds (none of 41+ letters has a head in them)
+MAX_EXPANSION = 1000  # index terms one wildcard may stand for, per language
+LANGUAGE_NAMES = {"en": "English", "de": "German"}
 
 # An --explain line: text, or a title check whose counts are known only when
 # the query runs (``run.explain`` fills them in).
@@ -65,30 +80,52 @@ class Compiled(n.Frozen):
         return self.terms.get(lang, frozenset())
 
 
-def _german_vocabulary(index_dir: Path | None) -> Vocabulary:
-    """The index's German vocabulary: empty when missing (or without an
+def _vocabulary(index_dir: Path | None, lang: str) -> Vocabulary:
+    """The index's vocabulary of `lang`: empty when missing (or without an
     index); a garbled file is IndexDamaged, naming it."""
     if index_dir is None:
         return Vocabulary.from_counts({})
-    return load_vocabulary(index_dir, "de")
+    return load_vocabulary(index_dir, lang)
 
 
 def _one(parts: list[n.Node], combine: type[n.AnyOf] | type[n.AllOf] | type[n.DisMax]) -> n.Node | None:
-    """`parts` combined, the part itself when alone, None when none."""
-    return combine(tuple(parts)) if len(parts) > 1 else (parts[0] if parts else None)
+    """`parts` combined (a repeated part counts once), the part itself when
+    alone, None when none."""
+    unique = list(dict.fromkeys(parts))
+    return combine(tuple(unique)) if len(unique) > 1 else (unique[0] if unique else None)
+
+
+def _positive(node: n.Node) -> bool:
+    """The node matches something by itself (not only by excluding)."""
+    if isinstance(node, n.Not):
+        return False
+    if isinstance(node, n.AllOf):
+        return any(_positive(i) for i in node.items)
+    if isinstance(node, n.AnyOf):
+        return all(_positive(i) for i in node.items)
+    return True
 
 
 class _Compiler:
+    """Compiles one request, one language at a time (`lang`)."""
+
     def __init__(self, index_dir: Path | None) -> None:
         self.index_dir = index_dir
         self.terms: dict[str, set[str]] = {lang: set() for lang in LANGUAGES}
         self.explain: list[ExplainLine] = []
-        self._vocab: Vocabulary | None = None
+        self._vocab: dict[str, Vocabulary] = {}
+        self._words: dict[tuple[str, str], n.Node | None] = {}  # a repeated word compiles once
+        self.searchable = False  # some leaf has a word in it (else: "no searchable words")
+        self.lang = LANGUAGES[0]
 
-    def vocab(self) -> Vocabulary:
-        if self._vocab is None:
-            self._vocab = _german_vocabulary(self.index_dir)
-        return self._vocab
+    def say(self, line: ExplainLine) -> None:
+        if line not in self.explain:
+            self.explain.append(line)
+
+    def vocab(self, lang: str) -> Vocabulary:
+        if lang not in self._vocab:
+            self._vocab[lang] = _vocabulary(self.index_dir, lang)
+        return self._vocab[lang]
 
     def node(self, q: ql.Node) -> n.Node | None:
         if isinstance(q, ql.And):
@@ -99,13 +136,15 @@ class _Compiler:
             inner = self.node(q.item)
             return n.Not(inner) if inner is not None else None
         if isinstance(q, ql.Range):
+            self.searchable = True
             return self.date_range(q.low, q.high)
         f = q.field
         if f in ("source", "language", "published"):
+            self.searchable = True
             return self.keyword(f, q.pattern if isinstance(q, ql.Wildcard) else q.text)
         out: n.Node | None
         if isinstance(q, ql.Word):
-            out = self.word(q.text)
+            out = self.token(q.text)
         elif isinstance(q, ql.Phrase):
             out = self.phrase(q.text)
         else:
@@ -114,101 +153,131 @@ class _Compiler:
             out = self.in_title(out, q)
         return out
 
+    def token(self, text: str) -> n.Node | None:
+        """A token as typed: one word, or (a URL, an address, 4.0, Bund/Länder)
+        the phrase of the words in it."""
+        words = WORD_RE.findall(text)
+        if not words:
+            return None
+        self.searchable = True
+        if len(words) > 1:
+            return self.phrase(" ".join(words))
+        key = (self.lang, words[0])
+        if key not in self._words:
+            self._words[key] = self.word(words[0])
+        return self._words[key]
+
     def word(self, word: str) -> n.Node | None:
         if "-" in word.strip("-"):
             # E-Government: the joined whole, or its parts as a phrase ("e government").
             whole = self.word_terms_only(word)
             pieces = [p for p in word.split("-") if p]
             # Only when every part is a word: "E government" would be just "government".
-            complete = all(analysis(lang).word_terms(p) for p in pieces for lang in LANGUAGES)
+            complete = all(analysis(self.lang).word_terms(p) for p in pieces)
             parts = self.phrase(" ".join(pieces)) if complete else None
             return _one([q for q in (whole, parts) if q is not None], n.AnyOf)
         return self.word_terms_only(word)
 
     def word_terms_only(self, word: str) -> n.Node | None:
-        subs: list[n.Node] = []
-        for lang in LANGUAGES:
-            terms = analysis(lang).query_terms(word)
-            if not terms:
-                continue
-            fname = f"body_{lang}"
-            if lang == "de":
-                terms = terms[-1:]  # every German document indexes the fully folded variant
-            self.terms[lang].update(terms)
-            self.explain.append(f"{lang}: {word} -> {' | '.join(terms)}")
-            if lang == "de":
-                subs.append(n.Term(fname, terms[0]))
-                subs += self.compounds(word, terms[0])
-            else:
-                subs.append(n.DisMax(tuple(n.Term(fname, t) for t in terms))
-                            if len(terms) > 1 else n.Term(fname, terms[0]))
-        return _one(subs, n.AnyOf)
+        lang = self.lang
+        terms = analysis(lang).query_terms(word)
+        if not terms:
+            self.say(f"{lang}: {word} -> (a stop word in {LANGUAGE_NAMES[lang]}: left out)")
+            return None
+        term = terms[-1]  # German: the fully folded variant, which every German document indexes
+        self.terms[lang].add(term)
+        self.say(f"{lang}: {word} -> {term}")
+        if lang != "de":
+            return n.Term(f"body_{lang}", term)
+        return _one([n.Term("body_de", term), *self.compounds(word, term)], n.AnyOf)
 
     def compounds(self, word: str, term: str) -> list[n.Node]:
         folded = fold_variants(word.replace("-", ""))[-1]  # as the German vocabulary stores it
-        if len(folded) < 4 or not folded.isalpha():
+        if len(folded) not in COMPOUND_LETTERS or not folded.isalpha():
             return []
         ana = analysis("de")
         out: list[n.Node] = []
         shown: list[str] = []
-        for comp in compounds_of(folded, self.vocab(), limit=30):
+        for comp in compounds_of(folded, self.vocab("de"), limit=MAX_COMPOUNDS):
             for t in ana.word_terms(comp)[-1:]:
-                if t != term and t not in self.terms["de"]:
-                    out.append(n.Term("body_de", t, boost=COMPOUND_BOOST))
+                node = n.Term("body_de", t, boost=COMPOUND_BOOST)
+                if t != term and node not in out:
+                    out.append(node)
                     self.terms["de"].add(t)
                     shown.append(comp)
         if shown:
-            self.explain.append(f"de: {word} compounds -> {', '.join(shown[:10])}"
-                                + (f" (+{len(shown) - 10})" if len(shown) > 10 else ""))
+            capped = f" (the {MAX_COMPOUNDS} most frequent)" if len(shown) >= MAX_COMPOUNDS else ""
+            self.say(f"de: {word} compounds{capped} -> {', '.join(shown[:10])}"
+                     + (f" (+{len(shown) - 10})" if len(shown) > 10 else ""))
         return out
 
     def phrase(self, text: str) -> n.Node | None:
-        subs: list[n.Node] = []
-        for lang in LANGUAGES:
-            positions = analysis(lang).phrase_terms(text)
-            while positions and not positions[0]:
-                positions.pop(0)
-            while positions and not positions[-1]:
-                positions.pop()
-            words = [p for p in positions if p]
-            if not words:
-                continue
-            gaps = len(positions) - len(words)
-            fname = f"body_{lang}"
-            q: n.Node
-            if len(words) == 1:
-                q = self.word_terms_query(fname, lang, words[0])
-            elif lang == "de" or all(len(w) == 1 for w in words):
-                q = n.Phrase(fname, tuple(w[-1] for w in words), slop=1 + gaps)
-            else:
-                # Alternatives per word (an English word with ue/ae/oe gets a
-                # transliterated form): Whoosh's Sequence, until issue 14 gives
-                # English words one form.
-                q = n.Sequence(tuple(self.word_terms_query(fname, lang, w) for w in words), slop=1 + gaps)
-            for w in words:
-                self.terms[lang].update(w[-1:] if lang == "de" else w)
-            self.explain.append(f'{lang}: "{text}" -> "' + " ".join("|".join(w) for w in words) + '"')
-            subs.append(q)
-        return _one(subs, n.AnyOf)
+        lang = self.lang
+        positions = analysis(lang).phrase_terms(text)
+        if positions:
+            self.searchable = True
+        while positions and not positions[0]:
+            positions.pop(0)
+        while positions and not positions[-1]:
+            positions.pop()
+        if not positions:
+            self.say(f'{lang}: "{text}" -> (only stop words in {LANGUAGE_NAMES[lang]}: left out)')
+            return None
+        # Stop words inside keep their places: each word stands exactly so
+        # many positions after the previous one.
+        words: list[str] = []
+        offsets: list[int] = []
+        gap = 0
+        for terms in positions:
+            gap += 1
+            if terms:
+                if words:
+                    offsets.append(gap)
+                words.append(terms[-1])
+                gap = 0
+        fname = f"body_{lang}"
+        self.terms[lang].update(words)
+        shown = " ".join(ts[-1] if ts else "_" for ts in positions)
+        self.say(f'{lang}: "{text}" -> "{shown}"')
+        if len(words) == 1:
+            return n.Term(fname, words[0])
+        return n.Phrase(fname, tuple(words), offsets=tuple(offsets))
 
-    @staticmethod
-    def word_terms_query(fname: str, lang: str, terms: tuple[str, ...]) -> n.Node:
-        if lang == "de" or len(terms) == 1:
-            return n.Term(fname, terms[-1])
-        return n.AnyOf(tuple(n.Term(fname, t) for t in terms))
-
-    def wildcard(self, pattern: str) -> n.Node:
+    def wildcard(self, pattern: str) -> n.Node | None:
+        """The index terms of the vocabulary's folded, unstemmed word forms that
+        match; a pattern with other characters than letters (2020*) matches
+        the index terms themselves."""
+        self.searchable = True
+        lang = self.lang
         folded = "".join(c if c in "*?" else fold(c) for c in pattern)
-        subs: list[n.Node] = []
-        for lang in LANGUAGES:
-            fname = f"body_{lang}"
+        if lang == "de":  # as the German vocabulary and index fold (Behoerde -> behorde)
+            folded = folded.replace("ae", "a").replace("oe", "o").replace("ue", "u")
+        fname = f"body_{lang}"
+        letters = folded.replace("*", "").replace("?", "")
+        if not letters.isalpha():
             stem = folded.rstrip("*")
+            self.say(f"{lang}: {pattern} -> {folded} (index terms)")
             if "*" not in stem and "?" not in stem and folded.endswith("*"):
-                subs.append(n.Prefix(fname, stem))
-            else:
-                subs.append(n.Wildcard(fname, folded))
-        self.explain.append(f"wildcard: {pattern} -> {folded} (unstemmed, both languages)")
-        return n.AnyOf(tuple(subs))
+                return n.Prefix(fname, stem)
+            return n.Wildcard(fname, folded)
+        words = list(self.vocab(lang).matching(folded))
+        if folded.endswith("*") and folded[:-1].isalpha():
+            words.insert(0, folded[:-1])  # the prefix itself, also when too short for the vocabulary
+        ana = analysis(lang)
+        terms: list[str] = []
+        for w in words:
+            for t in ana.word_terms(w)[-1:]:
+                if t not in terms:
+                    terms.append(t)
+            if len(terms) > MAX_EXPANSION:
+                raise QueryError(f"the wildcard '{ql.quote(pattern)}' matches more than {MAX_EXPANSION:,} "
+                                 "words; make it longer")
+        self.say(f"{lang}: {pattern} -> {len(terms)} terms"
+                 + (f" ({', '.join(terms[:8])}{', ...' if len(terms) > 8 else ''})" if terms else ""))
+        if not terms:
+            return None
+        self.terms[lang].update(terms)
+        return _one([n.Term(fname, t) for t in terms], n.AnyOf)
 
     def in_title(self, inner: n.Node, q: ql.Node) -> n.Node:
         """Documents matching `inner` whose stored title holds the node's terms."""
@@ -216,20 +285,19 @@ class _Compiler:
             title = n.InTitle(inner, scan=0, prefix=fold(q.pattern.rstrip("*?")))
         else:
             text = q.text if isinstance(q, (ql.Word, ql.Phrase)) else ""
-            words = tuple(n.TitleWords(lang, tuple(ts for ts in analysis(lang).phrase_terms(text) if ts))
-                          for lang in LANGUAGES)
+            words = (n.TitleWords(self.lang, tuple(ts for ts in analysis(self.lang).phrase_terms(text) if ts)),)
             title = n.InTitle(inner, scan=TITLE_SCAN, words=words)
         self.explain.append(title)  # "title: K of N candidate articles", counted when run
         return title
 
     def keyword(self, f: str, value: str) -> n.Node:
         if f == "source":
-            self.explain.append(f"source = {fold_name(value)!r}")
+            self.say(f"source = {fold_name(value)!r}")
             return n.Term("source_key", fold_name(value))
         if f == "language":
             lang = value.lower()
             if lang not in LANGUAGES:
-                raise QueryError(f"language must be de or en, not '{value}'")
+                raise QueryError(f"language must be de or en, not '{ql.quote(value)}'")
             return n.Term("language", lang)
         return self.date_range(value, value)
 
@@ -238,8 +306,22 @@ class _Compiler:
 
         lo = parse_user_date(low) if low else None
         hi = parse_user_date(high, end=True) if high else None
-        self.explain.append(f"published: {lo or '...'} to {hi or '...'}")
+        self.say(f"published: {lo or '...'} to {hi or '...'}")
         return n.DateRange(lo, hi)
+
+    def query(self, tree: ql.Node) -> n.Node | None:
+        """The query of the whole tree: each language's query over its own
+        articles, ORed."""
+        per_language: list[n.Node] = []
+        for lang in LANGUAGES:
+            self.lang = lang
+            q = self.node(tree)
+            if q is None:
+                continue
+            if not _positive(q):  # NOT x alone: this language's articles without x
+                q = n.AllOf((n.Term("language", lang), q))
+            per_language.append(q)
+        return _one(per_language, n.AnyOf)
 
 
 def compile_request(index_dir: Path | None, request: SearchRequest) -> Compiled:
@@ -250,12 +332,12 @@ def compile_request(index_dir: Path | None, request: SearchRequest) -> Compiled:
     tree = ql.parse(request.query)
     query: n.Node | None = None
     if tree is not None:
-        query = comp.node(tree)
+        query = comp.query(tree)
+        if query is None and not comp.searchable:
+            raise QueryError(f"the query '{ql.quote(request.query or '')}' has no searchable words")
         if query is None:
-            raise QueryError(f"the query '{ql.quote(request.query or '')}' has only stop words; "
-                             "nothing to search for")
-        if isinstance(tree, ql.Not):
-            query = n.AllOf((n.Every(), query))
+            raise QueryError(f"the query '{ql.quote(request.query or '')}' has only stop words "
+                             "(in English and German); nothing to search for")
     filters: list[n.Node] = []
     if request.sources:
         keys = sorted({fold_name(s) for s in request.sources})

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import cast
 
 from egovsearch.core.models import Hit, SearchRequest, SearchResult
+from egovsearch.engine.nodes import InTitle
 from egovsearch.engine.search import Reader, TitleCheck, open_reader
 from egovsearch.query.compile import compile_request
 
@@ -64,8 +65,9 @@ def hit(reader: Reader, docnum: int, score: float, terms: Mapping[str, Set[str]]
                crawled=f.crawled, language=f.language, score=score, snippet=snippet, marks=marks)
 
 
-def _title_line(check: TitleCheck) -> str:
-    return f"title: {check.kept} of {check.candidates} candidate articles"
+def _title_line(node: InTitle, check: TitleCheck) -> str:
+    lang = node.words[0].lang + ": " if node.words else ""
+    return f"{lang}title: {check.kept} of {check.candidates} candidate articles"
 
 
 def explain(index_dir: Path, request: SearchRequest) -> list[str]:
@@ -73,5 +75,5 @@ def explain(index_dir: Path, request: SearchRequest) -> list[str]:
     and how many articles each title check keeps."""
     with open_reader(index_dir) as reader:
         c = compile_request(index_dir, request)
-        lines = [line if isinstance(line, str) else _title_line(reader.title_check(line)) for line in c.explain]
+        lines = [line if isinstance(line, str) else _title_line(line, reader.title_check(line)) for line in c.explain]
     return lines or ["(no query terms: every article that passes the filters)"]
