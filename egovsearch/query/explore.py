@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from egovsearch.core.archive import article_id, parse_file
-from egovsearch.core.errors import AmbiguousId, ArticleNotFound, EgovsearchError
+from egovsearch.core.errors import AmbiguousId, ArticleNotFound, EgovsearchError, shown
 from egovsearch.core.models import Article, SearchRequest, SearchResult
 from egovsearch.core.reports import IndexStats, SourceCount, Timeline
 from egovsearch.engine import nodes as n
@@ -93,6 +93,9 @@ class _Ref:
 
 def _resolve(r: Reader, ref: str) -> _Ref:
     """An article by id, unique id prefix, or path (relative to the archive or absolute)."""
+    missing = ArticleNotFound(f"no article with the id or path '{shown(ref)}'")
+    if not ref.strip() or not ref.isprintable() or any("\ud800" <= c <= "\udfff" for c in ref):
+        raise missing  # '', control characters, bytes that are not UTF-8 ($'\xff'): no id, no path
     rel = ref
     if os.path.isabs(ref) and r.archive:
         rel = os.path.relpath(ref, r.archive)
@@ -100,8 +103,8 @@ def _resolve(r: Reader, ref: str) -> _Ref:
     if docnum is not None:
         return _Ref(docnum, r.stored(docnum))
     key = ref.lower()
-    if not key or any(ch not in "0123456789abcdef" for ch in key):
-        raise ArticleNotFound(f"no article with the id or path '{ref}'")
+    if any(ch not in "0123456789abcdef" for ch in key):
+        raise missing
     # Ids come from file names: scan the path lexicon (no separate id field).
     matches: dict[str, list[str]] = {}
     for path in r.indexed_paths():
@@ -109,7 +112,7 @@ def _resolve(r: Reader, ref: str) -> _Ref:
         if aid.startswith(key):
             matches.setdefault(aid, []).append(path)
     if not matches:
-        raise ArticleNotFound(f"no article with the id or path '{ref}'")
+        raise missing
     if len(matches) > 1:
         raise AmbiguousId(ref, sorted(matches))
     paths = next(iter(matches.values()))
