@@ -150,6 +150,9 @@ def _is_inflection(cand: str, word: str) -> bool:
     return cand.startswith(word) and cand[len(word) :] in INFLECTIONS
 
 
+MAX_CANDIDATES = 5000  # vocabulary words containing the word that are checked, most frequent first
+
+
 def compounds_of(word: str, vocab: Vocabulary, *, limit: int = 50, rule: str = DEFAULT_RULE) -> list[str]:
     """Vocabulary words that contain `word` as a compound part, most frequent first.
 
@@ -164,7 +167,9 @@ def compounds_of(word: str, vocab: Vocabulary, *, limit: int = 50, rule: str = D
     candidates = sorted((-df, cand) for cand, df in vocab.containing(word))
     found: list[str] = []
     memo: dict[str, bool] = {}
-    for _, cand in candidates:
+    # Bounded for any word: a short, common part ("daten") is in tens of
+    # thousands of words; the rarest of them add little to a ranked result.
+    for _, cand in candidates[:MAX_CANDIDATES]:
         if _is_inflection(cand, word):
             continue
         if "anywhere" in flags:

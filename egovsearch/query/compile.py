@@ -238,7 +238,8 @@ class _Compiler:
         fname = f"body_{lang}"
         self.terms[lang].update(words)
         shown = " ".join(ts[-1] if ts else "_" for ts in positions)
-        self.say(f'{lang}: "{text}" -> "{shown}"')
+        gaps = " (_: a stop word, any one word)" if "_" in shown.split() else ""
+        self.say(f'{lang}: "{text}" -> "{shown}"{gaps}')
         if len(words) == 1:
             return n.Term(fname, words[0])
         return n.Phrase(fname, tuple(words), offsets=tuple(offsets))
