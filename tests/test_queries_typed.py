@@ -9,8 +9,10 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from typer.testing import CliRunner, Result
 
 from egovsearch import api
+from egovsearch.cli.app import app
 from egovsearch.core.errors import QueryError
 from egovsearch.core.models import SearchRequest
 
@@ -144,3 +146,70 @@ def test_a_wildcard_finds_at_least_the_word(index_dir: Path) -> None:
 
 def test_english_wildcards(index_dir: Path) -> None:
     assert found(index_dir, "authorit*") == {a(3)}
+
+
+# -- through the command line --
+
+runner = CliRunner()
+
+
+def cli(index_dir: Path, *args: str) -> Result:
+    return runner.invoke(app, [*args, "--index", str(index_dir)])
+
+
+def test_several_arguments_are_one_query(index_dir: Path) -> None:
+    unquoted = cli(index_dir, "query", "cloud", "data", "-f", "ids")
+    quoted = cli(index_dir, "query", "cloud data", "-f", "ids")
+    assert unquoted.exit_code == quoted.exit_code == 0
+    assert unquoted.stdout == quoted.stdout
+    assert sorted(unquoted.stdout.split()) == [a(1), a(2)]
+    for command in ("timeline", "export"):
+        assert cli(index_dir, command, "cloud", "data").stdout == cli(index_dir, command, "cloud data").stdout
+
+
+@pytest.mark.parametrize("blank", ["", "   ", "\t"])
+def test_a_blank_query_without_a_filter_is_an_error(index_dir: Path, blank: str) -> None:
+    r = cli(index_dir, "query", blank)
+    assert (r.exit_code, r.stdout) == (2, "")
+    assert r.stderr.startswith("Error: ") and "blank QUERY" in r.stderr
+    assert cli(index_dir, "query", blank, "--lang", "de", "-f", "ids").exit_code == 0  # filters alone: fine
+
+
+@pytest.mark.parametrize(("ref", "shown"), [("\udcff", "\\xff"), ("", ""), ("  ", "")])
+def test_an_id_that_cannot_be_an_id(index_dir: Path, ref: str, shown: str) -> None:
+    for command in ("show", "similar"):
+        r = cli(index_dir, command, ref)
+        assert (r.exit_code, r.stdout) == (2, "")
+        assert r.stderr == f"Error: no article with the id or path '{shown}'\n"
+
+
+def test_messages_quote_input_escaped(index_dir: Path) -> None:
+    r = cli(index_dir, "query", "x", "--since", "\udcff")
+    assert r.exit_code == 2
+    assert r.stderr.startswith("Error: cannot understand the date '\\xff' (")
+    r = cli(index_dir, "query", "\U0001F600")
+    assert r.stderr == "Error: the query '\U0001F600' has no searchable words\n"
+
+
+def test_hostile_length_is_an_error_not_a_long_run(index_dir: Path) -> None:
+    r = cli(index_dir, "query", "a" * 1001)
+    assert (r.exit_code, r.stderr) == (2, "Error: the query is 1,001 characters long; the limit is 1,000\n")
+    r = cli(index_dir, "query", *["word"] * 65)
+    assert (r.exit_code, r.stderr) == (2, "Error: the query has 65 words and phrases; the limit is 64\n")
+    assert cli(index_dir, "query", "a" * 1000, "--count").exit_code == 1  # answers: no hit
+
+
+def test_a_wildcard_of_too_many_words_is_an_error(index_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from egovsearch.query import compile as compiler
+
+    monkeypatch.setattr(compiler, "MAX_EXPANSION", 3)
+    with pytest.raises(QueryError, match=r"^the wildcard 'd\*' matches more than 3 words; make it longer$"):
+        found(index_dir, "d*")
+
+
+def test_explain_shows_dropped_stop_words_and_forms(index_dir: Path) -> None:
+    r = cli(index_dir, "query", "--explain", "cyber war")
+    assert r.stdout.splitlines() == [
+        "en: cyber -> cyber", "en: war -> war",
+        "de: cyber -> cyb", "de: war -> (a stop word in German: left out)",
+    ]
