@@ -6,49 +6,17 @@ printed, compared and tested without an index, and nothing of Whoosh leaves
 the engine. Each node names the Whoosh query it becomes; the tree's shape is
 kept exactly, because Whoosh's scores (BM25F sums, boosts) follow it.
 
-They are `Frozen` records rather than frozen dataclasses for start-up time:
-every query process defines them, and ``@dataclass(frozen=True, slots=True)``
-generates and compiles five methods per class (~1.5 ms each on this machine,
-20 ms for these classes); a plain class with ``__slots__`` takes ~20 µs.
+They are `Frozen` records (``core.records``) rather than frozen dataclasses,
+for start-up time.
 """
 
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
 
+from egovsearch.core.records import Frozen
 
-class Frozen:
-    """An immutable record: its fields are its ``__slots__``, set once by
-    `_init`; equal (and hashed) by type and fields, shown like a dataclass."""
-
-    __slots__: tuple[str, ...] = ()
-
-    def _init(self, *values: Any) -> None:
-        for name, value in zip(self.__slots__, values, strict=True):
-            object.__setattr__(self, name, value)
-
-    def _values(self) -> tuple[Any, ...]:
-        return tuple(getattr(self, name) for name in self.__slots__)
-
-    def __eq__(self, other: object) -> bool:
-        if type(other) is not type(self):
-            return NotImplemented
-        assert isinstance(other, Frozen)
-        return self._values() == other._values()
-
-    def __hash__(self) -> int:
-        return hash((type(self).__name__, self._values()))
-
-    def __repr__(self) -> str:
-        fields = ", ".join(f"{name}={getattr(self, name)!r}" for name in self.__slots__)
-        return f"{type(self).__name__}({fields})"
-
-    def __setattr__(self, name: str, value: object) -> None:
-        raise AttributeError(f"{type(self).__name__} is immutable")
-
-    def __delattr__(self, name: str) -> None:
-        raise AttributeError(f"{type(self).__name__} is immutable")
+__all__ = ["Frozen"]  # re-exported: the records of query.compile and engine.search build on it
 
 
 class Term(Frozen):
