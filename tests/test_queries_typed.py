@@ -213,3 +213,10 @@ def test_explain_shows_dropped_stop_words_and_forms(index_dir: Path) -> None:
         "en: cyber -> cyber", "en: war -> war",
         "de: cyber -> cyb", "de: war -> (a stop word in German: left out)",
     ]
+
+
+def test_not_not_is_the_query_itself(index_dir: Path) -> None:
+    assert found(index_dir, "NOT NOT Verwaltung") == found(index_dir, "Verwaltung")
+    assert found(index_dir, "NOT " * 30 + "Verwaltung") == found(index_dir, "Verwaltung")
+    assert found(index_dir, "NOT " * 31 + "Verwaltung") == found(index_dir, "NOT Verwaltung")
+    assert found(index_dir, "NOT Verwaltung") == (EN | DE) - found(index_dir, "Verwaltung")

@@ -43,7 +43,7 @@ COMPOUND_BOOST = 0.4  # a compound containing the word ranks below the word itse
 TITLE_SCAN = 40  # title words lie within the first positions of the body
 MAX_COMPOUNDS = 30  # the most frequent compounds of a word that it also finds
 COMPOUND_LETTERS = range(4, 41)  # words outside this get no compounds (none of 41+ letters has a head in them)
-MAX_EXPANSION = 1000  # index terms one wildcard may stand for, per language
+MAX_EXPANSION = 1000  # index terms the wildcards of one query may stand for, both languages together
 LANGUAGE_NAMES = {"en": "English", "de": "German"}
 
 # An --explain line: text, or a title check whose counts are known only when
@@ -116,6 +116,7 @@ class _Compiler:
         self._vocab: dict[str, Vocabulary] = {}
         self._words: dict[tuple[str, str], n.Node | None] = {}  # a repeated word compiles once
         self.searchable = False  # some leaf has a word in it (else: "no searchable words")
+        self.expanded = 0  # index terms the wildcards stand for so far (at most MAX_EXPANSION)
         self.lang = LANGUAGES[0]
 
     def say(self, line: ExplainLine) -> None:
@@ -134,6 +135,8 @@ class _Compiler:
             return _one([p for p in map(self.node, q.items) if p is not None], n.AnyOf)
         if isinstance(q, ql.Not):
             inner = self.node(q.item)
+            if isinstance(inner, n.Not):  # NOT NOT x is x: each NOT is a pass over every document
+                return inner.item
             return n.Not(inner) if inner is not None else None
         if isinstance(q, ql.Range):
             self.searchable = True
@@ -266,13 +269,17 @@ class _Compiler:
             words.insert(0, folded[:-1])  # the prefix itself, also when too short for the vocabulary
         ana = analysis(lang)
         terms: list[str] = []
+        seen: set[str] = set()
         for w in words:
             for t in ana.word_terms(w)[-1:]:
-                if t not in terms:
+                if t not in seen:
+                    seen.add(t)
                     terms.append(t)
-            if len(terms) > MAX_EXPANSION:
+            # Each term costs ~0.5 ms when the query runs (its postings are read).
+            if self.expanded + len(terms) > MAX_EXPANSION:
                 raise QueryError(f"the wildcard '{ql.quote(pattern)}' matches more than {MAX_EXPANSION:,} "
                                  "words; make it longer")
+        self.expanded += len(terms)
         self.say(f"{lang}: {pattern} -> {len(terms)} terms"
                  + (f" ({', '.join(terms[:8])}{', ...' if len(terms) > 8 else ''})" if terms else ""))
         if not terms:
