@@ -212,7 +212,13 @@ class Reader:
         return int(self._s.doc_frequency(field, term))
 
     def document_number(self, path: str) -> int | None:
-        """The document of an archive path ('/'-separated, relative), if indexed."""
+        """The document of an archive path ('/'-separated, relative), if indexed.
+
+        A path that is no UTF-8 text (a byte of the command line that Python
+        passes on as a surrogate, $'\\xff') is no indexed path: Whoosh would
+        raise UnicodeEncodeError encoding it."""
+        if not path.isascii() and any("\ud800" <= c <= "\udfff" for c in path):
+            return None
         docnum = self._s.document_number(path=path)
         return None if docnum is None else int(docnum)
 

@@ -94,8 +94,8 @@ class _Ref:
 def _resolve(r: Reader, ref: str) -> _Ref:
     """An article by id, unique id prefix, or path (relative to the archive or absolute)."""
     missing = ArticleNotFound(f"no article with the id or path '{shown(ref)}'")
-    if not ref.strip() or any("\ud800" <= c <= "\udfff" for c in ref):
-        raise missing  # '' and bytes that are not UTF-8 ($'\xff') are no id and no indexed path
+    if not ref.strip():
+        raise missing
     rel = ref
     if os.path.isabs(ref) and r.archive:
         rel = os.path.relpath(ref, r.archive)
