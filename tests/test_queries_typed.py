@@ -220,3 +220,10 @@ def test_not_not_is_the_query_itself(index_dir: Path) -> None:
     assert found(index_dir, "NOT " * 30 + "Verwaltung") == found(index_dir, "Verwaltung")
     assert found(index_dir, "NOT " * 31 + "Verwaltung") == found(index_dir, "NOT Verwaltung")
     assert found(index_dir, "NOT Verwaltung") == (EN | DE) - found(index_dir, "Verwaltung")
+
+
+def test_a_single_letter_is_not_called_a_stop_word(index_dir: Path) -> None:
+    with pytest.raises(QueryError, match="or single letters"):
+        found(index_dir, "x")
+    r = cli(index_dir, "query", "--explain", "x government")
+    assert r.stdout.splitlines()[0] == "en: x -> (a single letter: not indexed: left out)"

@@ -185,7 +185,9 @@ class _Compiler:
         lang = self.lang
         terms = analysis(lang).query_terms(word)
         if not terms:
-            self.say(f"{lang}: {word} -> (a stop word in {LANGUAGE_NAMES[lang]}: left out)")
+            why = ("a single letter: not indexed" if len(fold(word.replace("-", ""))) < 2
+                   else f"a stop word in {LANGUAGE_NAMES[lang]}")
+            self.say(f"{lang}: {word} -> ({why}: left out)")
             return None
         term = terms[-1]  # German: the fully folded variant, which every German document indexes
         self.terms[lang].add(term)
@@ -345,7 +347,7 @@ def compile_request(index_dir: Path | None, request: SearchRequest) -> Compiled:
             raise QueryError(f"the query '{ql.quote(request.query or '')}' has no searchable words")
         if query is None:
             raise QueryError(f"the query '{ql.quote(request.query or '')}' has only stop words "
-                             "(in English and German); nothing to search for")
+                             "(in English and German) or single letters; nothing to search for")
     filters: list[n.Node] = []
     if request.sources:
         keys = sorted({fold_name(s) for s in request.sources})
