@@ -162,3 +162,17 @@ def test_doctor_names_the_damaged_file_and_index_says_it_rebuilt_it(built: tuple
                        capture_output=True, text=True, cwd=tmp_path, check=False)
     assert r.returncode == 0
     assert "  rebuilt vocab-de.tsv: it was missing or damaged\n" in r.stderr
+
+
+def test_a_vocabulary_is_read_once_per_version_of_its_file(built: tuple[Path, Path],
+                                                           monkeypatch: pytest.MonkeyPatch) -> None:
+    archive, ix = built
+    first = vocab.load_vocabulary(ix, "de")
+    reads: list[Path] = []
+    real = vocab.Vocabulary.read
+    monkeypatch.setattr(vocab.Vocabulary, "read", classmethod(lambda cls, p: reads.append(p) or real(p)))
+    assert vocab.load_vocabulary(ix, "de") is first and reads == []
+    _garble_middle(vocab.path_for(ix, "de"))  # a new version of the file is read, and its damage found
+    with pytest.raises(IndexDamaged):
+        vocab.load_vocabulary(ix, "de")
+    assert reads == [vocab.path_for(ix, "de")]

@@ -20,6 +20,7 @@ you mean" suggestions. Standard library only.
 
 from __future__ import annotations
 
+import os
 import re
 import zlib
 from collections import Counter
@@ -195,11 +196,27 @@ def load_vocabulary(index_dir: Path, lang: str) -> Vocabulary:
     """
     path = path_for(index_dir, lang)
     try:
-        return Vocabulary.read(path)
+        st = os.stat(path)
+    except FileNotFoundError:
+        return Vocabulary.from_counts({})
+    # One read (and checksum) per file version and process: a query reads
+    # the German vocabulary for compounds and wildcards, "Did you mean" both,
+    # and a --stdin batch would read them again for every line.
+    key = (str(path), st.st_mtime_ns, st.st_size)
+    cached = _LOADED.get(key)
+    if cached is not None:
+        return cached
+    try:
+        vocab = Vocabulary.read(path)
     except FileNotFoundError:
         return Vocabulary.from_counts({})
     except VocabularyError:
         raise _garbled(path, "no vocabulary header") from None
+    _LOADED[key] = vocab
+    return vocab
+
+
+_LOADED: dict[tuple[str, int, int], Vocabulary] = {}
 
 
 def check(index_dir: Path, lang: str) -> str | None:
