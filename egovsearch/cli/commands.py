@@ -28,6 +28,7 @@ from egovsearch.cli.options import (
     LangOpt,
     NullOpt,
     Period,
+    QueryArgs,
     SinceOpt,
     Sort,
     SourceOpt,
@@ -97,9 +98,7 @@ def _request(query: str | None, source: list[str] | None, since: str | None, unt
 
 
 def query(
-    words: Annotated[list[str] | None, typer.Argument(
-        metavar="[QUERY]...",
-        help='Words, "phrases", AND/OR/NOT, (groups), field:value, prefix*; several arguments are one query.')] = None,
+    words: QueryArgs = None,
     source: SourceOpt = None,
     since: SinceOpt = None,
     until: UntilOpt = None,
@@ -266,8 +265,7 @@ def sources(fmt: SourcesFormatOpt = "table", index_dir: IndexOpt = None) -> None
 
 
 def timeline(
-    words: Annotated[list[str] | None, typer.Argument(
-        metavar="[QUERY]...", help="Query (as for 'query'; several arguments are one query).")] = None,
+    words: QueryArgs = None,
     source: SourceOpt = None,
     since: SinceOpt = None,
     until: UntilOpt = None,
@@ -314,8 +312,7 @@ def similar(
 
 
 def export(
-    words: Annotated[list[str] | None, typer.Argument(
-        metavar="[QUERY]...", help="Query (as for 'query'; several arguments are one query).")] = None,
+    words: QueryArgs = None,
     source: SourceOpt = None,
     since: SinceOpt = None,
     until: UntilOpt = None,

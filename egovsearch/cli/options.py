@@ -78,6 +78,10 @@ def format_option(kind: str, *, show_default: bool | str = True) -> Any:
                         autocompletion=complete, show_default=show_default, help="Output format.")
 
 
+# The QUERY of query, timeline and export: several arguments are one query (as in gh, notmuch).
+QueryArgs = Annotated[list[str] | None, typer.Argument(
+    metavar="[QUERY]...",
+    help='Words, "phrases", AND/OR/NOT, (groups), field:value, prefix*; several arguments are one query.')]
 IndexOpt = Annotated[Path | None, typer.Option(
     "--index", envvar="EGOVSEARCH_INDEX", show_default="./index",
     help="Index directory [env: EGOVSEARCH_INDEX].")]
