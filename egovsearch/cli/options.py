@@ -89,7 +89,7 @@ SourceOpt = Annotated[list[str] | None, typer.Option(
     "--source", "-s", help="Only this publication (exact name, any case; repeat for OR).",
     autocompletion=_complete_source)]
 SinceOpt = Annotated[str | None, typer.Option(
-    help="Published on or after: YYYY, YYYY-MM, YYYY-MM-DD, DD.MM.YYYY, '2 weeks ago', 'vor 2 Wochen'.")]
+    help="Published on or after: YYYY, YYYY-MM, YYYY-MM-DD, DD.MM.YYYY, 2024-W12 or 'KW 12/2024', 'last week', 'vor 2 Wochen'.")]
 UntilOpt = Annotated[str | None, typer.Option(help="Published on or before (same forms as --since).")]
 LangOpt = Annotated[Lang | None, typer.Option("--lang", help="Only articles in this language.")]
 NullOpt = Annotated[bool, typer.Option("-0", "--null", help="With paths/ids: end records with NUL.")]

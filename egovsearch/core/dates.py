@@ -18,10 +18,15 @@ for anything else. Accepted forms (case-insensitive, surrounding and repeated sp
   ``a week ago``, ``vor N Tagen|Wochen|Monaten|Jahren``, ``vor einem Monat``,
   ``vor einer Woche``; ``last week|month|year``, ``letzte Woche``,
   ``letzten Monat``, ``letztes Jahr`` (= one unit ago). These name a single day,
-  the same for both bounds. Months are calendar months with the day clamped:
+  the same for both bounds (except ``last week``: a calendar week, below). Months are calendar months with the day clamped:
   2024-03-31 minus one month is 2024-02-29.
 * relative periods: ``this week|month|year``, ``diese Woche``,
-  ``diesen Monat``, ``dieses Jahr`` (ISO week Monday..Sunday, month, year).
+  ``diesen Monat``, ``dieses Jahr`` (ISO week Monday..Sunday, month, year);
+  ``last week``/``letzte Woche`` is the calendar week before this one.
+* calendar weeks (ISO 8601, as German plans count them, "KW"): ``2024-W12``,
+  ``KW 12/2024``, ``KW12 2024``, ``week 12 2024``, ``Woche 12/2024``, and
+  ``KW 12`` (this year's). A week means its Monday for ``--since`` and its
+  Sunday for ``--until``; week 53 only in years that have one.
 
 Anything else, and impossible dates such as ``31.02.2011``, raise
 ``DateError``. Standard library only and nothing heavy: the archive reader
@@ -123,6 +128,8 @@ class _Forms(NamedTuple):
     de_ago: re.Pattern[str]
     last: re.Pattern[str]
     this: re.Pattern[str]
+    iso_week: re.Pattern[str]
+    named_week: re.Pattern[str]
 
 
 @functools.cache
@@ -140,6 +147,10 @@ def _forms() -> _Forms:
         de_ago=re.compile(r"vor " + number + r" ([a-z]+)", re.ASCII),
         last=re.compile(r"(?:last|letzte|letzten|letztes|letzter) ([a-z]+)"),
         this=re.compile(r"(?:this|diese|diesen|dieses|dieser) ([a-z]+)"),
+        iso_week=re.compile(r"(\d{4})-?w(\d{1,2})", re.ASCII),
+        # "kw 12/2024", "kw12 2024", "week 12, 2024", "woche 12"; the year needs a
+        # separator, so "kw122024" is no week.
+        named_week=re.compile(r"(?:kw|week|woche) ?(\d{1,2})(?:(?: ?[/,] ?| )(\d{4}))?", re.ASCII),
     )
 
 # Number words, so "two weeks ago" and "vor zwei Wochen" work like the digits.
@@ -184,8 +195,9 @@ def parse_user_date(text: str, *, end: bool = False, today: date | None = None) 
         DateError: ``text`` is not one of the accepted forms or names no real day.
     """
     words = " ".join(text.split()).lower()
+    today = today or date.today()
     try:
-        found = _absolute(words, end) or _relative(words, end, today or date.today())
+        found = _week(words, end, today) or _absolute(words, end) or _relative(words, end, today)
     except (ValueError, OverflowError):
         # date() rejects day 31 of February, month 13, year 0...; timedelta and
         # date arithmetic overflow on "999999 years ago".
@@ -243,10 +255,36 @@ def _relative(words: str, end: bool, today: date) -> date | None:
             return None if count is None or unit is None else _back(today, count, unit)
     if m := f.last.fullmatch(words):
         unit = _UNITS.get(m[1])
+        if unit == "week":  # the calendar week before this one, as planners mean it
+            return _this(today - timedelta(weeks=1), unit, end)
         return None if unit is None or unit == "day" else _back(today, 1, unit)
     if m := f.this.fullmatch(words):
         return _this(today, _UNITS.get(m[1]), end)
     return None
+
+
+def _week(words: str, end: bool, today: date) -> date | None:
+    """A calendar week (ISO 8601): its Monday, or its Sunday with ``end``;
+    None when ``words`` is not written as a week.
+
+    Raises:
+        DateError: a week the year does not have (0, 54, or 53 in a year of 52).
+    """
+    f = _forms()
+    if m := f.iso_week.fullmatch(words):
+        year, week = int(m[1]), int(m[2])
+    elif m := f.named_week.fullmatch(words):
+        week = int(m[1])
+        year = int(m[2]) if m[2] else today.isocalendar().year  # "KW 12": this (ISO) year's
+    else:
+        return None
+    year = _check_year(year)
+    try:
+        monday = date.fromisocalendar(year, week, 1)
+    except ValueError:
+        weeks = date(year, 12, 28).isocalendar().week  # 28 December is always in the year's last week
+        raise DateError(f"{year} has no calendar week {week} (its weeks are 1 to {weeks})") from None
+    return monday + timedelta(days=6) if end else monday
 
 
 def _back(today: date, count: int, unit: str) -> date:
