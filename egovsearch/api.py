@@ -113,3 +113,11 @@ def recorded_archive(index_dir: Path) -> Path | None:
 
     recorded = store.read_meta(index_dir).archive
     return Path(recorded) if recorded else None
+
+
+def source_facets(index_dir: Path, request: SearchRequest) -> list[SourceCount]:
+    """The articles matching `request` counted per publication, with their first
+    and last dates, most first (`sources QUERY`); publications without a match are left out."""
+    from egovsearch.query import explore
+
+    return explore.sources(index_dir, request)

@@ -249,19 +249,34 @@ def show(
              sys.stdout, tty=_tty(sys.stdout) and fmt == "text")
 
 
-def sources(fmt: SourcesFormatOpt = "table", index_dir: IndexOpt = None) -> None:
-    """List every publication with its article count and first and last date.
+def sources(
+    words: QueryArgs = None,
+    source: SourceOpt = None,
+    since: SinceOpt = None,
+    until: UntilOpt = None,
+    lang: LangOpt = None,
+    fmt: SourcesFormatOpt = "table",
+    index_dir: IndexOpt = None,
+) -> None:
+    """List the publications with their article counts and first and last dates.
 
-    Example: egovsearch sources --format csv
+    With a QUERY or a filter, only the matching articles are counted (per
+    publication, with their own dates; exit 1 when none matches): which
+    publications covered a topic, and when.
+    Example: egovsearch sources "shared services" --since 2010 --format csv
     """
     from egovsearch import api
     from egovsearch.output import formats
     from egovsearch.output.pager import page
 
     with user_errors():
-        rows = api.sources(index_path(index_dir))
+        ix = index_path(index_dir)
+        text = _query_text(words, optional=True)
+        faceted = text is not None or bool(source or since or until or lang)
+        rows = api.source_facets(ix, _request(text, source, since, until, lang)) if faceted else api.sources(ix)
         page(lambda out: formats.write_sources(rows, fmt, out, color=_color(sys.stdout)),
              sys.stdout, tty=_tty(sys.stdout) and fmt == "table")
+    raise typer.Exit(ExitCode.NO_HITS if faceted and not rows else ExitCode.OK)
 
 
 def timeline(

@@ -52,13 +52,19 @@ def stats(index_dir: Path) -> IndexStats:
                       index_bytes=index_bytes(index_dir), built_at=meta.built_at, archive=meta.archive)
 
 
-def sources(index_dir: Path) -> list[SourceCount]:
-    """Every publication with its article count and first/last date, most articles first."""
+def sources(index_dir: Path, request: SearchRequest | None = None) -> list[SourceCount]:
+    """Every publication with its article count and first/last date, most articles first.
+
+    With a `request` (a query or filters), only its matching articles count,
+    and the dates are theirs: the facets of a search. Publications none of
+    them is from are left out, as are articles without a source."""
     with open_reader(index_dir) as r:
+        rows = (((src, pub) for src, pub, _ in r.columns()) if request is None
+                else _matching_columns(r, index_dir, request))
         count: Counter[str] = Counter()
         first: dict[str, int] = {}
         last: dict[str, int] = {}
-        for source, published, _lang in r.columns():
+        for source, published in rows:
             if not source:
                 continue
             count[source] += 1
@@ -67,6 +73,16 @@ def sources(index_dir: Path) -> list[SourceCount]:
                 last[source] = max(last.get(source, published), published)
     return [SourceCount(src, n, int_to_date(first.get(src)), int_to_date(last.get(src)))
             for src, n in sorted(count.items(), key=lambda kv: (-kv[1], kv[0].lower()))]
+
+
+def _matching_columns(r: Reader, index_dir: Path, request: SearchRequest) -> Iterator[tuple[str | None, int]]:
+    """(source, published yyyymmdd or 0) of every article matching `request`.
+
+    The source is a stored field (the columns are read for every document
+    only), the date comes from its column, as `timeline` reads it."""
+    docnums = matching(r, index_dir, request)
+    for docnum, published in zip(docnums, r.published(docnums), strict=True):
+        yield r.stored(docnum).source, published
 
 
 def timeline(index_dir: Path, request: SearchRequest, by: str = "year") -> Timeline:
