@@ -7,7 +7,7 @@ move. Each function imports its implementation when called, so that importing
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -121,3 +121,54 @@ def source_facets(index_dir: Path, request: SearchRequest) -> list[SourceCount]:
     from egovsearch.query import explore
 
     return explore.sources(index_dir, request)
+
+
+# --- saved searches (watch) -------------------------------------------------------------
+# `state` is the user's state directory; None: $XDG_STATE_HOME/egovsearch, else
+# ~/.local/state/egovsearch (core.watches.state_dir).
+
+if TYPE_CHECKING:
+    from contextlib import AbstractContextManager
+
+    from egovsearch.core.watches import Watch
+    from egovsearch.query.watch import Run
+
+
+def _state(state: Path | None) -> Path:
+    from egovsearch.core.watches import state_dir
+
+    return state if state is not None else state_dir()
+
+
+def watch_add(index_dir: Path, watch: Watch, *, from_start: bool = False, replace: bool = False,
+              wait: float = 5.0, state: Path | None = None) -> tuple[Watch, int]:
+    """Save a search of `index_dir` (query and filters as typed); its current
+    hits count as seen unless `from_start`. Returns the saved watch and its
+    current number of hits."""
+    from egovsearch.query import watch as w
+
+    return w.add(_state(state), index_dir, watch, from_start=from_start, replace=replace, wait=wait)
+
+
+def watch_run(index_dir: Path, names: Sequence[str] = (), *, wait: float = 5.0, snippets: bool = True,
+              state: Path | None = None) -> AbstractContextManager[Run]:
+    """Run saved searches (all without `names`): a context holding their lock,
+    whose `Run` gives the hits new since each one's last run and records
+    those the caller confirms as shown."""
+    from egovsearch.query import watch as w
+
+    return w.run(_state(state), index_dir, names, wait=wait, snippets=snippets)
+
+
+def watch_list(index_dir: Path, *, state: Path | None = None) -> list[Watch]:
+    """The saved searches of `index_dir`, in name order."""
+    from egovsearch.query import watch as w
+
+    return w.listing(_state(state), index_dir)
+
+
+def watch_remove(index_dir: Path, name: str, *, wait: float = 5.0, state: Path | None = None) -> Watch:
+    """Delete a saved search; return it."""
+    from egovsearch.query import watch as w
+
+    return w.remove(_state(state), index_dir, name, wait=wait)

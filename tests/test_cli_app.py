@@ -17,15 +17,16 @@ from egovsearch.cli.app import COMMANDS, app, build, main
 from egovsearch.output import formats
 
 runner = CliRunner()
-ORDER = ["query", "index", "show", "sources", "timeline", "similar", "export", "stats", "doctor", "parse"]
+ORDER = ["query", "index", "show", "sources", "timeline", "similar", "watch", "export", "stats", "doctor", "parse"]
 # The kind of record each command writes with --format.
 KINDS = {"query": "hits", "similar": "hits", "show": "article", "sources": "sources", "timeline": "timeline",
-         "export": "export", "stats": "stats", "parse": "articles"}
+         "export": "export", "stats": "stats", "parse": "articles", "watch list": "watches"}
 
 
 def test_the_table_lists_the_commands_in_the_order_people_use_them() -> None:
     assert list(COMMANDS) == ORDER
-    assert [c.name for c in app.registered_commands] == ORDER
+    assert [c.name for c in app.registered_commands] == [n for n in ORDER if n != "watch"]
+    assert [g.name for g in app.registered_groups] == ["watch"]  # a group of subcommands
     r = runner.invoke(app, ["--help"])
     block = r.stdout.split("Commands:\n", 1)[1].split("\n\n", 1)[0]
     listed = re.findall(r"^  (\w+) ", block, re.M)
@@ -97,7 +98,7 @@ def test_a_command_built_alone_is_one_command_of_a_group() -> None:
 
 @pytest.mark.parametrize("command", sorted(KINDS))
 def test_format_choices_in_the_help_come_from_the_registry(command: str) -> None:
-    r = runner.invoke(app, [command, "--help"], env={"COLUMNS": "200"})
+    r = runner.invoke(app, [*command.split(), "--help"], env={"COLUMNS": "200"})
     (shown,) = re.findall(r"-f, --format <([a-z|]+)>", r.stdout)
     assert shown.split("|") == list(formats.names(KINDS[command]))
 
@@ -105,7 +106,7 @@ def test_format_choices_in_the_help_come_from_the_registry(command: str) -> None
 @pytest.mark.parametrize("command", sorted(KINDS))
 def test_an_unknown_format_has_one_message_for_every_command(command: str, tmp_path: Path) -> None:
     args = {"query": ["x"], "similar": ["x"], "show": ["x"], "parse": [str(tmp_path)]}.get(command, [])
-    r = runner.invoke(app, [command, *args, "--format", "xml"])
+    r = runner.invoke(app, [*command.split(), *args, "--format", "xml"])
     expected = ", ".join(formats.names(KINDS[command]))
     assert (r.exit_code, r.stdout) == (2, "")
     assert r.stderr == (f"Error: Invalid value for '--format' / '-f': unknown format 'xml'; "

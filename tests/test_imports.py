@@ -189,9 +189,9 @@ def test_each_command_alone_is_the_command_of_the_whole_app(tmp_path: Path) -> N
     from egovsearch.cli.app import COMMANDS, app
 
     whole_app = "import sys; from egovsearch.cli.app import app; app(prog_name='python -m egovsearch')"
-    names = [c.name for c in app.registered_commands if c.name]
-    assert names == list(COMMANDS) and len(names) == 10
-    for args in [[name, "--help"] for name in names] + [["query", "--bogus"], ["show"]]:
+    names = [c.name for c in [*app.registered_commands, *app.registered_groups] if c.name]
+    assert sorted(names) == sorted(COMMANDS) and len(names) == 11
+    for args in [[name, "--help"] for name in COMMANDS] + [["query", "--bogus"], ["show"], ["watch", "run", "--help"]]:
         alone = _python(["-m", "egovsearch", *args], tmp_path)
         whole = _python(["-c", whole_app, *args], tmp_path)
         assert (alone.returncode, alone.stdout, alone.stderr) == (whole.returncode, whole.stdout, whole.stderr)

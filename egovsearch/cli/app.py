@@ -18,7 +18,7 @@ from typing import Any
 import typer
 from typer.core import TyperGroup
 
-from egovsearch.cli import commands
+from egovsearch.cli import commands, watch
 from egovsearch.cli.errors import error, internal_error, is_typer_signal
 from egovsearch.core.errors import ExitCode
 
@@ -26,14 +26,16 @@ EXIT_CODES = """Exit codes: 0 success (query-like commands: at least one hit), 1
 (doctor: index out of sync), 2 error (bad query, bad date, missing, damaged or
 locked index, unreadable archive), 130 interrupted."""
 
-# The commands, in the order people use them (also the order of `--help`).
-COMMANDS: dict[str, Callable[..., None]] = {
+# The commands, in the order people use them (also the order of `--help`); a
+# Typer app is a group of subcommands (`watch add|run|list|rm`).
+COMMANDS: dict[str, Callable[..., None] | typer.Typer] = {
     "query": commands.query,
     "index": commands.index,
     "show": commands.show,
     "sources": commands.sources,
     "timeline": commands.timeline,
     "similar": commands.similar,
+    "watch": watch.app,
     "export": commands.export,
     "stats": commands.stats,
     "doctor": commands.doctor,
@@ -69,6 +71,11 @@ class _OneLineErrors(TyperGroup):
             sys.exit(code)
         return code
 
+    def list_commands(self, ctx: Any) -> list[str]:
+        # Typer lists groups after plain commands: keep the table's order instead.
+        order = list(COMMANDS)
+        return sorted(super().list_commands(ctx), key=lambda n: order.index(n) if n in order else len(order))
+
 
 def _group() -> None:
     # A callback keeps `egovsearch` a group of commands even when it has only
@@ -91,7 +98,11 @@ def build(names: Iterable[str] | None = None) -> typer.Typer:
     )
     built.callback()(_group)
     for name, function in COMMANDS.items():
-        if name in wanted:
+        if name not in wanted:
+            continue
+        if isinstance(function, typer.Typer):
+            built.add_typer(function, name=name)
+        else:
             built.command(name, epilog=EXIT_CODES)(function)
     return built
 

@@ -103,4 +103,5 @@ StatsFormatOpt = Annotated[str, format_option("stats")]
 SourcesFormatOpt = Annotated[str, format_option("sources")]
 TimelineFormatOpt = Annotated[str, format_option("timeline")]
 ExportFormatOpt = Annotated[str, format_option("export")]
+WatchesFormatOpt = Annotated[str, format_option("watches")]
 

@@ -128,3 +128,11 @@ class AmbiguousId(EgovsearchError):
         )
         self.prefix = prefix
         self.candidates = candidates
+
+
+class WatchError(EgovsearchError):
+    """A saved search that does not exist, already exists, or cannot be stored."""
+
+
+class WatchLocked(EgovsearchError):
+    """Another ``egovsearch watch`` holds the saved searches of this index."""

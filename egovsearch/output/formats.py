@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple, TextIO
 if TYPE_CHECKING:
     from egovsearch.core.models import Article, Hit, SearchResult
     from egovsearch.core.reports import IndexStats, SourceCount, Timeline
+    from egovsearch.core.watches import Watch
 
 # `egovsearch --help` imports this module for the format names: everything a
 # writer needs beyond them (json, the records, the cleaner and its pattern)
@@ -29,11 +30,13 @@ _SURROGATE = r"[\ud800-\udfff]"
 
 class Options(NamedTuple):
     """How to write: colour (terminal formats), NUL-ended records (paths, ids), a
-    leading query field (a --stdin batch), the table's first rank, highlight spans."""
+    leading query field (a --stdin batch) and its name (`lead`: "watch" for saved
+    searches), the table's first rank, highlight spans."""
 
     color: bool = False
     nul: bool = False
     with_query: bool = False
+    lead: str = "query"
     first_rank: int = 1
     marks: Sequence[tuple[int, int]] = ()
 
@@ -109,7 +112,7 @@ def _hits(results: Results) -> Iterator[tuple[str | None, SearchResult, Hit]]:
 
 def _hit_object(query: str | None, hit: Hit, o: Options) -> dict[str, Any]:
     obj = hit.to_dict()
-    return {"query": query, **obj} if o.with_query else obj
+    return {o.lead: query, **obj} if o.with_query else obj
 
 
 def _hits_json(results: Results, out: TextIO, o: Options) -> int:
@@ -137,7 +140,7 @@ def _hits_csv(results: Results, out: TextIO, o: Options) -> int:
     from egovsearch.core.models import HIT_FIELDS
 
     writer = _Csv(out)
-    writer.row((("query",) if o.with_query else ()) + HIT_FIELDS)
+    writer.row(((o.lead,) if o.with_query else ()) + HIT_FIELDS)
     n = 0
     for query, _, hit in _hits(results):
         writer.row(([query] if o.with_query else []) + list(hit.to_dict().values()))
@@ -181,7 +184,8 @@ def _hits_ids(results: Results, out: TextIO, o: Options) -> int:
 def _hits_table(results: Results, out: TextIO, o: Options) -> int:
     from egovsearch.output import terminal
 
-    return terminal.hit_tables(results, out, color=o.color, with_query=o.with_query, first_rank=o.first_rank)
+    return terminal.hit_tables(results, out, color=o.color, with_query=o.with_query, first_rank=o.first_rank,
+                               label=o.lead)
 
 
 # --- articles -------------------------------------------------------------------------
@@ -291,6 +295,28 @@ def _timeline_chart(tl: Timeline, out: TextIO, o: Options) -> int:
     return len(tl.periods)
 
 
+# --- saved searches ----------------------------------------------------------------------
+
+
+def _watches_json(watches: Sequence[Watch], out: TextIO, o: Options) -> int:
+    return _json_array((w.to_dict() for w in watches), out)
+
+
+def _watches_table(watches: Sequence[Watch], out: TextIO, o: Options) -> int:
+    # Plain aligned columns (no Rich): a short list, read or grepped.
+    from egovsearch.output.text import one_line
+
+    if not watches:  # (the CLI says so on stderr)
+        return 0
+    rows = [("Name", "Last run", "Seen", "Search")]
+    rows += [(w.name, w.last_run or "never", str(len(w.seen)), one_line(w.command()) or "(every article)")
+             for w in watches]
+    widths = [max(len(r[i]) for r in rows) for i in range(3)]
+    for name, last, seen, search in rows:
+        out.write(f"{name:<{widths[0]}}  {last:<{widths[1]}}  {seen:>{widths[2]}}  {search}\n")
+    return len(watches)
+
+
 # --- the registry ------------------------------------------------------------------------
 
 FORMATS: dict[str, dict[str, Writer]] = {
@@ -306,6 +332,7 @@ FORMATS: dict[str, dict[str, Writer]] = {
     "timeline": {"chart": _timeline_chart, "json": _timeline_json, "csv": _timeline_csv},
     # every matching article with its body (export)
     "export": {"jsonl": _articles_jsonl, "csv": _articles_csv},
+    "watches": {"table": _watches_table, "json": _watches_json},  # watch list
 }
 
 # The hit formats that print a snippet (only these make the search build
@@ -335,14 +362,16 @@ def write(kind: str, name: str, records: Any, out: TextIO, options: Options | No
 
 
 def write_hits(results: Results, fmt: str, out: TextIO, *, color: bool, nul: bool = False,
-               with_query: bool = False, first_rank: int = 1) -> int:
+               with_query: bool = False, first_rank: int = 1, lead: str = "query") -> int:
     """Write the hits of one or more searches in `fmt`; return how many hits were written.
 
     `first_rank` numbers the table's first row (the CLI passes offset + 1). `nul`
-    ends each line of `paths` and `ids` with NUL instead of a newline.
+    ends each line of `paths` and `ids` with NUL instead of a newline. With
+    `with_query` each hit carries the text its search is labelled with, under
+    the name `lead` (a --stdin batch's query; a saved search's name: "watch").
     """
     return write("hits", fmt, results, out, Options(color=color, nul=nul, with_query=with_query,
-                                                     first_rank=first_rank))
+                                                     first_rank=first_rank, lead=lead))
 
 
 def write_article(article: Article, fmt: str, out: TextIO, *, color: bool,
@@ -371,3 +400,8 @@ def write_sources(sources: Sequence[SourceCount], fmt: str, out: TextIO, *, colo
 def write_timeline(tl: Timeline, fmt: str, out: TextIO, *, color: bool) -> None:
     """Articles per period: a bar `chart` with undated and total lines, `json` or `csv`."""
     write("timeline", fmt, tl, out, Options(color=color))
+
+
+def write_watches(watches: Sequence[Watch], fmt: str, out: TextIO) -> None:
+    """Saved searches (name, last run, articles seen, the search): `table` or `json`."""
+    write("watches", fmt, watches, out, Options())

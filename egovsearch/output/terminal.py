@@ -70,17 +70,19 @@ def _emit(out: TextIO, lines: Iterable[list[tuple[str, str]]], color: bool) -> N
 
 
 def hit_tables(results: Iterable[tuple[str | None, SearchResult]], out: TextIO, *, color: bool,
-               with_query: bool = False, first_rank: int = 1) -> int:
-    """One table per search (a `query:` line above it in a batch); return the hits drawn."""
+               with_query: bool = False, first_rank: int = 1, label: str = "query") -> int:
+    """One table per search (a `query:` line above it in a batch, `watch:` for a
+    saved search's); return the hits drawn."""
     console = _console(out, color)
     written = 0
     for n, (query, result) in enumerate(results):
-        _hit_table(console, query if with_query else None, result, first_rank, n > 0)
+        _hit_table(console, query if with_query else None, result, first_rank, n > 0, label)
         written += len(result.hits)
     return written
 
 
-def _hit_table(console: Console, query: str | None, result: SearchResult, first_rank: int, gap: bool) -> None:
+def _hit_table(console: Console, query: str | None, result: SearchResult, first_rank: int, gap: bool,
+               label: str = "query") -> None:
     """One borderless table: rank, date, source, title with a two-line snippet below it."""
     from rich import box
     from rich.table import Table
@@ -89,7 +91,7 @@ def _hit_table(console: Console, query: str | None, result: SearchResult, first_
     if gap:
         console.print()
     if query is not None:
-        console.print(_styled([("query: ", "bold"), (one_line(query), "")]), soft_wrap=True)
+        console.print(_styled([(label + ": ", "bold"), (one_line(query), "")]), soft_wrap=True)
     if not result.hits:
         return
     rank_w = len(str(first_rank + len(result.hits) - 1))
