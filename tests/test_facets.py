@@ -162,3 +162,27 @@ def api_date(text: str) -> object:
     from datetime import date
 
     return date.fromisoformat(text)
+
+
+def test_an_index_of_several_segments_with_a_deletion(tmp_path: Path) -> None:
+    """Counted from the columns by document number: right after an incremental
+    update (a second segment, a deleted document) as well."""
+    import shutil
+
+    archive = tmp_path / "archive"
+    shutil.copytree(MINI, archive)
+    index = tmp_path / "index"
+    update_index(archive, index, jobs=1)
+    (archive / "002_2222bbbb00000002.txt").unlink()  # Computer Weekly's English article
+    page = (archive / "005_5555eeee00000005.txt").read_bytes()
+    (archive / "009_9999aaaa00000009.txt").write_bytes(page)  # one more Kable article
+    report = update_index(archive, index, jobs=1)
+    assert (report.added, report.removed) == (1, 1)
+    r = ok(run(index, "--lang", "en", "-f", "csv"))
+    assert r.stdout == (
+        "source,count,first,last\n"
+        "Kable,2,2015-07-14,2015-07-14\n"
+        "Public Service,2,2011-06-06,2020-02-01\n"
+    )
+    r = ok(run(index, "hostile", "-f", "csv"))
+    assert r.stdout == "source,count,first,last\nKable,2,2015-07-14,2015-07-14\n"

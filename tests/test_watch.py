@@ -27,7 +27,7 @@ from typer.testing import CliRunner, Result
 import egovsearch.query.watch as watch_module
 from egovsearch import api
 from egovsearch.cli.app import app
-from egovsearch.core.errors import WatchError
+from egovsearch.core.errors import WatchError, WatchLocked
 from egovsearch.core.watches import Watch, WatchStore, state_dir
 from egovsearch.engine.writer import update_index
 
@@ -223,6 +223,11 @@ def test_list_and_rm(ix: Path) -> None:
     assert (r.stdout, r.stderr) == ("", "watch en removed (4 seen articles forgotten)\n")
     assert [o["name"] for o in json.loads(ok(run(ix, "list", "-f", "json")).stdout)] == ["ozg"]
     one_line_error(run(ix, "rm", "en"), "no saved search named 'en'", "(saved: ozg;")
+
+
+def test_no_saved_searches_at_all(ix: Path) -> None:
+    r = ok(run(ix, "run"), 1)
+    assert (r.stdout, r.stderr) == ("", f"no saved searches for {ix}; add one with 'egovsearch watch add NAME QUERY'\n")
 
 
 def test_unknown_names_and_existing_names_are_errors(ix: Path) -> None:
@@ -447,7 +452,10 @@ def test_a_second_run_waits_for_the_first_then_gives_up(
     proc, read, filler = blocked
     one_line_error(run(ix, "run", "--wait", "0.3"), "another 'egovsearch watch' is using the saved searches",
                    "waited 0.3 s")
-    one_line_error(run(ix, "add", "x", "government"), "another 'egovsearch watch'")  # (add waits 5 s)
+    with pytest.raises(WatchLocked, match="^another 'egovsearch watch' is using"):  # add and rm lock too
+        api.watch_add(ix, Watch("x", "government"), wait=0.1)
+    with pytest.raises(WatchLocked):
+        api.watch_remove(ix, "en", wait=0.1)
     # A second run that waits long enough runs after the first, which has shown everything.
     with open(tmp_path / "out2", "wb") as out2, open(tmp_path / "err2", "wb") as err2:
         second = subprocess.Popen(_cli("watch", "run", "--wait", "120", "--index", ix), stdout=out2, stderr=err2,

@@ -10,6 +10,7 @@ writes through the output registry, like ``cli.commands``.
 from __future__ import annotations
 
 import sys
+from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, TextIO
 
 import typer
@@ -127,6 +128,8 @@ def run(
                                    sys.stdout, color=False, nul=null, lead="watch",
                                    with_query=several or chosen in ("json", "jsonl"))
             new = r.new
+            if not r.results:
+                _none_saved(ix)
             if _tty(sys.stderr):
                 for w, res in r.results:
                     typer.echo(f"{w.name}: {len(res.hits)} new of {res.total}", err=True)
@@ -147,7 +150,13 @@ def list_(fmt: WatchesFormatOpt = "table", index_dir: IndexOpt = None) -> None:
         watches = api.watch_list(ix)
         formats.write_watches(watches, fmt, sys.stdout)
         if not watches and fmt == "table":
-            typer.echo(f"no saved searches for {ix}; add one with 'egovsearch watch add NAME QUERY'", err=True)
+            _none_saved(ix)
+
+
+def _none_saved(index: Path) -> None:
+    from egovsearch.output.text import message
+
+    typer.echo(message(f"no saved searches for {index}; add one with 'egovsearch watch add NAME QUERY'"), err=True)
 
 
 @app.command("rm", epilog=EPILOG)

@@ -78,11 +78,17 @@ def sources(index_dir: Path, request: SearchRequest | None = None) -> list[Sourc
 def _matching_columns(r: Reader, index_dir: Path, request: SearchRequest) -> Iterator[tuple[str | None, int]]:
     """(source, published yyyymmdd or 0) of every article matching `request`.
 
-    The source is a stored field (the columns are read for every document
-    only), the date comes from its column, as `timeline` reads it."""
-    docnums = matching(r, index_dir, request)
-    for docnum, published in zip(docnums, r.published(docnums), strict=True):
-        yield r.stored(docnum).source, published
+    From the columns, not the stored fields (~20 against ~100 us an article,
+    measured on 1,500): `columns` reads every live document in document-number
+    order, the order `Every` matches them in, so the two zip (strictly: a
+    difference in length is a bug, not a wrong count)."""
+    wanted = set(matching(r, index_dir, request))
+    if not wanted:
+        return
+    every = sorted(docnum for _, docnum in r.matches(n.Every()))
+    for docnum, (source, published, _lang) in zip(every, r.columns(), strict=True):
+        if docnum in wanted:
+            yield source, published
 
 
 def timeline(index_dir: Path, request: SearchRequest, by: str = "year") -> Timeline:
