@@ -36,9 +36,9 @@ class Options(NamedTuple):
     color: bool = False
     nul: bool = False
     with_query: bool = False
-    lead: str = "query"
     first_rank: int = 1
     marks: Sequence[tuple[int, int]] = ()
+    lead: str = "query"
 
 
 # A writer takes the records of its kind, the stream and the options; it
