@@ -84,15 +84,15 @@ QueryArgs = Annotated[list[str] | None, typer.Argument(
     help='Words, "phrases", AND/OR/NOT, (groups), field:value, prefix*; several arguments are one query.')]
 IndexOpt = Annotated[Path | None, typer.Option(
     "--index", envvar="EGOVSEARCH_INDEX", show_default="./index",
-    help="Index directory [env: EGOVSEARCH_INDEX].")]
+    help="Index directory.")]
 SourceOpt = Annotated[list[str] | None, typer.Option(
-    "--source", "-s", help="Only this publication (exact name, any case; repeat for OR).",
+    "--source", "-s", metavar="<name>", help="Only this publication (exact name, any case; repeat for OR).",
     autocompletion=_complete_source)]
 SinceOpt = Annotated[str | None, typer.Option(
-    help="Published on or after: YYYY, YYYY-MM, YYYY-MM-DD, DD.MM.YYYY, '2 weeks ago', 'vor 2 Wochen'.")]
-UntilOpt = Annotated[str | None, typer.Option(help="Published on or before (same forms as --since).")]
-LangOpt = Annotated[Lang | None, typer.Option("--lang", help="Only articles in this language.")]
-NullOpt = Annotated[bool, typer.Option("-0", "--null", help="With paths/ids: end records with NUL.")]
+    metavar="<date>", help="Published on or after: YYYY, YYYY-MM, YYYY-MM-DD, DD.MM.YYYY, '2 weeks ago', 'vor 2 Wochen'.")]
+UntilOpt = Annotated[str | None, typer.Option(metavar="<date>", help="Published on or before (same forms as --since).")]
+LangOpt = Annotated[Lang | None, typer.Option("--lang", case_sensitive=False, help="Only articles in this language.")]
+NullOpt = Annotated[bool, typer.Option("-0", "--null", help="End records with NUL (with -f paths or ids only).")]
 
 # One --format per kind of record; the default in each signature is the
 # registry's first name (hits: table on a terminal, else tsv).
@@ -100,6 +100,7 @@ HitFormatOpt = Annotated[str | None, format_option("hits", show_default="table o
 ArticlesFormatOpt = Annotated[str, format_option("articles")]
 ArticleFormatOpt = Annotated[str, format_option("article")]
 StatsFormatOpt = Annotated[str, format_option("stats")]
+HealthFormatOpt = Annotated[str, format_option("health")]
 SourcesFormatOpt = Annotated[str, format_option("sources")]
 TimelineFormatOpt = Annotated[str, format_option("timeline")]
 ExportFormatOpt = Annotated[str, format_option("export")]
