@@ -177,6 +177,19 @@ def test_a_damaged_sample_manifest_is_repaired_before_the_search(here: Path) -> 
     assert json.loads((cache() / "manifest.json").read_text(encoding="utf-8"))["files"]
 
 
+def test_a_cache_directory_that_cannot_be_written_says_how_to_go_on(
+        here: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("", encoding="utf-8")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(blocker))
+    r = run("query", "shared services")
+    assert (r.exit_code, r.stdout) == (2, "")
+    assert r.stderr.startswith(f"Error: cannot create the index directory {blocker / 'egovsearch' / 'sample-index'}: ")
+    assert r.stderr.endswith("; the bundled sample's index is kept in the cache directory: "
+                             "set XDG_CACHE_HOME to a writable folder, or give --index\n")
+    assert r.stderr.count("\n") == 1 and list(here.iterdir()) == []
+
+
 # --- --index, EGOVSEARCH_INDEX and ./index ---------------------------------------------------
 
 

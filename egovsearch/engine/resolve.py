@@ -21,7 +21,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from egovsearch.core.errors import ArchiveError, IndexDamaged
+from egovsearch.core.errors import ArchiveError, IndexDamaged, IndexNotWritable
 from egovsearch.core.files import read_json
 from egovsearch.engine.store import MANIFEST, META, SCHEMA_VERSION, generation, read_meta
 
@@ -144,6 +144,10 @@ def sample_index() -> tuple[Path, int]:
     if count is None:
         from egovsearch.engine.writer import update_index
 
-        report = update_index(archive, index_dir, jobs=1)  # a few files: no worker processes
+        try:
+            report = update_index(archive, index_dir, jobs=1)  # a few files: no worker processes
+        except IndexNotWritable as e:
+            raise IndexNotWritable(f"{e}; the bundled sample's index is kept in the cache directory: "
+                                   "set XDG_CACHE_HOME to a writable folder, or give --index") from None
         count = report.added + report.updated + report.renamed + report.unchanged
     return index_dir, count
