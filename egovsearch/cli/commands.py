@@ -21,6 +21,7 @@ from egovsearch.cli.errors import error, user_errors
 from egovsearch.cli.options import (
     ArticleFormatOpt,
     ArticlesFormatOpt,
+    BuildIndexOpt,
     ExportFormatOpt,
     HealthFormatOpt,
     HitFormatOpt,
@@ -53,25 +54,6 @@ def _tty(stream: object) -> bool:
 def _color(stream: object) -> bool:
     """Colours only on a terminal, and never with NO_COLOR set."""
     return _tty(stream) and not os.environ.get("NO_COLOR")
-
-
-def _bundled_archive() -> Path:
-    """The bundled sample archive: ./seeds, else the one beside the package."""
-    local = Path("seeds")
-    return local if local.is_dir() else Path(__file__).resolve().parent.parent.parent / "seeds"
-
-
-def _ensure_index(index: Path) -> None:
-    """Build the index of the bundled sample archive on first use (the default index only)."""
-    from egovsearch import api
-
-    if os.environ.get("EGOVSEARCH_ARCHIVE") or api.index_exists(index):
-        return
-    if index != Path("index") and "EGOVSEARCH_INDEX" not in os.environ:
-        return
-    archive = _bundled_archive()
-    typer.echo(f"No index at {index}: building it from the bundled sample archive {archive}", err=True)
-    api.update_index(archive, index)
 
 
 # --limit when none is given (None in the signature, so that `--all --limit N`
@@ -140,7 +122,6 @@ def query(
         shown = DEFAULT_LIMIT if limit is None else limit
         base = _request(text, source, since, until, lang, sort, None if all_ else (0 if count else shown), offset)
         index = index_path(index_dir)
-        _ensure_index(index)
         from egovsearch import api
         from egovsearch.output.text import clean
 
@@ -216,9 +197,9 @@ def _run_queries(index: Path, base: SearchRequest, queries: list[str | None], fm
 
 def index(
     archive: Annotated[Path | None, typer.Option(
-        envvar="EGOVSEARCH_ARCHIVE", show_default="the index's own archive, else ./seeds",
+        envvar="EGOVSEARCH_ARCHIVE", show_default="the archive the index was built from",
         help="Archive folder to index.")] = None,
-    index_dir: IndexOpt = None,
+    index_dir: BuildIndexOpt = None,
     rebuild: Annotated[bool, typer.Option("--rebuild", help="Start from scratch.")] = False,
     jobs: Annotated[int | None, typer.Option(min=1, metavar="<n>", help="Worker processes [default: all cores].")] = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar or summary.")] = False,
@@ -235,8 +216,7 @@ def index(
     from egovsearch.output import terminal
 
     with user_errors():
-        ix = index_path(index_dir)
-        source = archive or api.recorded_archive(ix) or _bundled_archive()
+        source, ix = api.index_to_build(index_dir, archive)
         with terminal.Progress(sys.stderr, enabled=not quiet and _tty(sys.stderr)) as bar:
             report = api.update_index(source, ix, rebuild=rebuild, jobs=jobs, progress=bar.update,
                                       lock_timeout=wait)
@@ -304,7 +284,6 @@ def timeline(
 
     with user_errors():
         ix = index_path(index_dir)
-        _ensure_index(ix)
         text = _query_text(words, optional=True)  # no query: every article
         tl = api.timeline(ix, _request(text, source, since, until, lang), by.value)
         formats.write_timeline(tl, fmt, sys.stdout, color=_color(sys.stdout))
