@@ -100,6 +100,31 @@ def parse_paths(paths: Iterable[Path], on_skip: Callable[[str, str], None]) -> I
     return archive.parse_paths(paths, on_skip)
 
 
+def reading_index(given: Path | None, *, build: bool = True) -> tuple[Path, int | None]:
+    """The index a reading command searches: `given` (--index/EGOVSEARCH_INDEX),
+    else ./index where it holds an index, else the bundled sample's index in the
+    user's cache directory, built or rebuilt first when it is not current (not
+    with `build` false). With the sample, its number of articles; else None."""
+    from egovsearch.engine import resolve
+
+    index_dir = resolve.chosen(given)
+    if index_dir is not None:
+        return index_dir, None
+    if not build:
+        return resolve.sample_index_dir(), None
+    return resolve.sample_index()
+
+
+def index_to_build(given: Path | None, archive: Path | None) -> tuple[Path, Path]:
+    """What `egovsearch index` works on: (archive, index directory). The index is
+    `given`, else ./index; the archive is `archive`, else the one that index
+    records (ArchiveError when there is neither)."""
+    from egovsearch.engine import resolve
+
+    index_dir = resolve.building_index(given)
+    return resolve.archive_to_index(index_dir, archive), index_dir
+
+
 def index_exists(index_dir: Path) -> bool:
     """Whether `index_dir` holds a committed index (from file names only: nothing is opened)."""
     from egovsearch.engine import store

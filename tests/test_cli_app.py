@@ -20,7 +20,8 @@ runner = CliRunner()
 ORDER = ["query", "index", "show", "sources", "timeline", "similar", "watch", "export", "stats", "doctor", "parse"]
 # The kind of record each command writes with --format.
 KINDS = {"query": "hits", "similar": "hits", "show": "article", "sources": "sources", "timeline": "timeline",
-         "export": "export", "stats": "stats", "parse": "articles", "watch list": "watches"}
+         "export": "export", "stats": "stats", "parse": "articles", "doctor": "health",
+         "watch list": "watches"}
 
 
 def test_the_table_lists_the_commands_in_the_order_people_use_them() -> None:

@@ -13,7 +13,7 @@ from __future__ import annotations
 import os
 import sys
 from collections.abc import Callable, Iterable, Sequence
-from typing import Any
+from typing import Annotated, Any
 
 import typer
 from typer.core import TyperGroup
@@ -77,10 +77,27 @@ class _OneLineErrors(TyperGroup):
         return sorted(super().list_commands(ctx), key=lambda n: order.index(n) if n in order else len(order))
 
 
-def _group() -> None:
+def _print_version(value: bool) -> None:
+    if value:
+        from egovsearch import __version__
+
+        typer.echo(f"egovsearch {__version__}")
+        raise typer.Exit(ExitCode.OK)
+
+
+def _group(
+    version: Annotated[bool, typer.Option(
+        "--version", "-V", is_eager=True, callback=_print_version, help="Print the version and exit.")] = False,
+) -> None:
     # A callback keeps `egovsearch` a group of commands even when it has only
     # the one it runs (Typer makes a lone command the program).
     pass
+
+
+def summary(function: Callable[..., None]) -> str:
+    """A command's line in the command list: the first line of its docstring,
+    whole (Click would cut it at ~45-66 characters with "...")."""
+    return (function.__doc__ or "").strip().splitlines()[0]
 
 
 def build(names: Iterable[str] | None = None) -> typer.Typer:
@@ -101,9 +118,9 @@ def build(names: Iterable[str] | None = None) -> typer.Typer:
         if name not in wanted:
             continue
         if isinstance(function, typer.Typer):
-            built.add_typer(function, name=name)
+            built.add_typer(function, name=name, short_help=str(function.info.help).splitlines()[0])
         else:
-            built.command(name, epilog=EXIT_CODES)(function)
+            built.command(name, epilog=EXIT_CODES, short_help=summary(function))(function)
     return built
 
 

@@ -21,7 +21,9 @@ from egovsearch.cli.errors import error, user_errors
 from egovsearch.cli.options import (
     ArticleFormatOpt,
     ArticlesFormatOpt,
+    BuildIndexOpt,
     ExportFormatOpt,
+    HealthFormatOpt,
     HitFormatOpt,
     IndexOpt,
     Lang,
@@ -38,7 +40,7 @@ from egovsearch.cli.options import (
     UntilOpt,
     index_path,
 )
-from egovsearch.core.errors import EgovsearchError, ExitCode
+from egovsearch.core.errors import EgovsearchError, ExitCode, UsageError
 
 if TYPE_CHECKING:
     from egovsearch.core.models import SearchRequest, SearchResult
@@ -54,23 +56,16 @@ def _color(stream: object) -> bool:
     return _tty(stream) and not os.environ.get("NO_COLOR")
 
 
-def _bundled_archive() -> Path:
-    """The bundled sample archive: ./seeds, else the one beside the package."""
-    local = Path("seeds")
-    return local if local.is_dir() else Path(__file__).resolve().parent.parent.parent / "seeds"
+# --limit when none is given (None in the signature, so that `--all --limit N`
+# can be told from `--all`).
+DEFAULT_LIMIT = 10
 
 
-def _ensure_index(index: Path) -> None:
-    """Build the index of the bundled sample archive on first use (the default index only)."""
-    from egovsearch import api
-
-    if os.environ.get("EGOVSEARCH_ARCHIVE") or api.index_exists(index):
-        return
-    if index != Path("index") and "EGOVSEARCH_INDEX" not in os.environ:
-        return
-    archive = _bundled_archive()
-    typer.echo(f"No index at {index}: building it from the bundled sample archive {archive}", err=True)
-    api.update_index(archive, index)
+def _check_null(null: bool, fmt: str | None, count: bool) -> None:
+    """-0 ends records with NUL for xargs -0: only paths and ids are such records."""
+    if null and (count or fmt not in ("paths", "ids")):
+        used = "--count" if count else f"-f {fmt}" if fmt else "the default format (table or tsv)"
+        raise UsageError(f"-0/--null works with -f paths or -f ids only, not with {used}")
 
 
 def _query_text(words: list[str] | None, optional: bool) -> str | None:
@@ -79,7 +74,7 @@ def _query_text(words: list[str] | None, optional: bool) -> str | None:
     text = " ".join(words) if words else None
     if (text is None or not text.strip()) and not optional:
         what = "a blank QUERY searches nothing" if text is not None else "no QUERY given"
-        raise typer.BadParameter(f"{what}; give a QUERY, --stdin or a filter (--source, --since, --until, --lang)")
+        raise UsageError(f"{what}; give a QUERY, --stdin or a filter (--source, --since, --until, --lang)")
     return text if text is not None and text.strip() else None
 
 
@@ -104,9 +99,10 @@ def query(
     until: UntilOpt = None,
     lang: LangOpt = None,
     sort: Annotated[Sort, typer.Option(help="Order of the hits.")] = Sort.relevance,
-    limit: Annotated[int, typer.Option("--limit", "-n", min=1, help="Hits to show.")] = 10,
-    offset: Annotated[int, typer.Option(min=0, help="Skip this many hits first.")] = 0,
-    all_: Annotated[bool, typer.Option("--all", help="Every hit (no --limit).")] = False,
+    limit: Annotated[int | None, typer.Option("--limit", "-n", min=1, show_default="10", metavar="<n>",
+                                              help="Hits to show.")] = None,
+    offset: Annotated[int, typer.Option(min=0, metavar="<n>", help="Skip this many hits first.")] = 0,
+    all_: Annotated[bool, typer.Option("--all", help="Every hit (not with --limit).")] = False,
     fmt: HitFormatOpt = None,
     count: Annotated[bool, typer.Option("--count", "-c", help="Print the number of hits only.")] = False,
     null: NullOpt = False,
@@ -118,11 +114,14 @@ def query(
 
     Example: egovsearch query '"shared services"' --source "Public Service" --since 2011 -f json
     """
-    text = _query_text(words, stdin or bool(source or since or until or lang))
     with user_errors():
-        base = _request(text, source, since, until, lang, sort, None if all_ else (0 if count else limit), offset)
+        text = _query_text(words, stdin or bool(source or since or until or lang))
+        if all_ and limit is not None:
+            raise UsageError("--all and --limit exclude each other; give one")
+        _check_null(null, fmt, count)
+        shown = DEFAULT_LIMIT if limit is None else limit
+        base = _request(text, source, since, until, lang, sort, None if all_ else (0 if count else shown), offset)
         index = index_path(index_dir)
-        _ensure_index(index)
         from egovsearch import api
         from egovsearch.output.text import clean
 
@@ -198,15 +197,18 @@ def _run_queries(index: Path, base: SearchRequest, queries: list[str | None], fm
 
 def index(
     archive: Annotated[Path | None, typer.Option(
-        envvar="EGOVSEARCH_ARCHIVE", show_default="the index's own archive, else ./seeds",
-        help="Archive folder to index [env: EGOVSEARCH_ARCHIVE].")] = None,
-    index_dir: IndexOpt = None,
+        envvar="EGOVSEARCH_ARCHIVE", show_default="the archive the index was built from",
+        help="Archive folder to index.")] = None,
+    index_dir: BuildIndexOpt = None,
     rebuild: Annotated[bool, typer.Option("--rebuild", help="Start from scratch.")] = False,
-    jobs: Annotated[int | None, typer.Option(min=1, help="Worker processes [default: all cores].")] = None,
+    jobs: Annotated[int | None, typer.Option(min=1, metavar="<n>", help="Worker processes [default: all cores].")] = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar or summary.")] = False,
-    wait: Annotated[float, typer.Option(min=0, help="Seconds to wait for another running index.")] = 5.0,
+    wait: Annotated[float, typer.Option(min=0, metavar="<seconds>", help="Seconds to wait for another running index.")] = 5.0,
 ) -> None:
-    """Build or update the index: only new, changed, renamed and removed files are touched.
+    """Build or update the index; only changed files are read again.
+
+    Only new, changed, renamed and removed files are read or touched; an
+    interrupted or failed run leaves the previous index answering.
 
     Example: egovsearch index --archive ~/archive --index ~/archive-index
     """
@@ -214,8 +216,7 @@ def index(
     from egovsearch.output import terminal
 
     with user_errors():
-        ix = index_path(index_dir)
-        source = archive or api.recorded_archive(ix) or _bundled_archive()
+        source, ix = api.index_to_build(index_dir, archive)
         with terminal.Progress(sys.stderr, enabled=not quiet and _tty(sys.stderr)) as bar:
             report = api.update_index(source, ix, rebuild=rebuild, jobs=jobs, progress=bar.update,
                                       lock_timeout=wait)
@@ -225,12 +226,12 @@ def index(
 
 def show(
     ref: Annotated[str, typer.Argument(metavar="ID|PATH", help="Article id, unique id prefix, or path.")],
-    highlight: Annotated[str | None, typer.Option(help="Highlight these query terms.")] = None,
+    highlight: Annotated[str | None, typer.Option(metavar="<query>", help="Highlight these query terms.")] = None,
     fmt: ArticleFormatOpt = "text",
     raw: Annotated[bool, typer.Option("--raw", help="Print the original file as it is.")] = False,
     index_dir: IndexOpt = None,
 ) -> None:
-    """Show a whole article with its metadata; a unique id prefix is enough.
+    """Show a whole article; a unique id prefix is enough.
 
     Example: egovsearch show f495 --highlight "shared services"
     """
@@ -258,7 +259,7 @@ def sources(
     fmt: SourcesFormatOpt = "table",
     index_dir: IndexOpt = None,
 ) -> None:
-    """List the publications with their article counts and first and last dates.
+    """List the publications with article counts and first/last dates (of a query's matches).
 
     With a QUERY or a filter, only the matching articles are counted (per
     publication, with their own dates; exit 1 when none matches): which
@@ -298,7 +299,6 @@ def timeline(
 
     with user_errors():
         ix = index_path(index_dir)
-        _ensure_index(ix)
         text = _query_text(words, optional=True)  # no query: every article
         tl = api.timeline(ix, _request(text, source, since, until, lang), by.value)
         formats.write_timeline(tl, fmt, sys.stdout, color=_color(sys.stdout))
@@ -307,7 +307,7 @@ def timeline(
 
 def similar(
     ref: Annotated[str, typer.Argument(metavar="ID", help="Article id, unique id prefix, or path.")],
-    limit: Annotated[int, typer.Option("--limit", "-n", min=1, help="Articles to show.")] = 10,
+    limit: Annotated[int, typer.Option("--limit", "-n", min=1, metavar="<n>", help="Articles to show.")] = 10,
     fmt: HitFormatOpt = None,
     null: NullOpt = False,
     index_dir: IndexOpt = None,
@@ -320,6 +320,7 @@ def similar(
     from egovsearch.output import formats
 
     with user_errors():
+        _check_null(null, fmt, False)
         result = api.similar(index_path(index_dir), ref, limit)
         chosen = fmt or ("table" if _tty(sys.stdout) else "tsv")
         formats.write_hits([(None, result)], chosen, sys.stdout, color=_color(sys.stdout), nul=null)
@@ -335,7 +336,9 @@ def export(
     fmt: ExportFormatOpt = "jsonl",
     index_dir: IndexOpt = None,
 ) -> None:
-    """Stream every matching article with its body (all articles without a query or filter).
+    """Stream matching articles with their bodies (all by default).
+
+    Without a query or filter, every article is exported, in path order.
 
     Example: egovsearch export --source "Public Service" > public-service.jsonl
     """
@@ -350,7 +353,7 @@ def export(
 
 
 def stats(index_dir: IndexOpt = None, fmt: StatsFormatOpt = "table") -> None:
-    """Show what the index holds: articles, languages, sources, date range, size.
+    """Show what the index holds: articles, languages, sources, dates.
 
     Example: egovsearch stats --format json
     """
@@ -361,21 +364,22 @@ def stats(index_dir: IndexOpt = None, fmt: StatsFormatOpt = "table") -> None:
         formats.write_stats(api.stats(index_path(index_dir)), fmt, sys.stdout, color=_color(sys.stdout))
 
 
-def doctor(index_dir: IndexOpt = None) -> None:
-    """Check the index against its archive: missing, stale, orphaned articles, damaged side files.
+def doctor(fmt: HealthFormatOpt = "tsv", index_dir: IndexOpt = None) -> None:
+    """Check the index against its archive; exit 1 when out of sync.
 
-    Exit 0 when in sync, 1 when 'egovsearch index' would change something.
-    Example: egovsearch doctor --index ~/archive-index
+    Prints a "kind<TAB>path" line per file out of step (-f json: one object
+    with the lists), and a summary on stderr. Exit 0 when in sync, 1 when
+    'egovsearch index' would change something.
+
+    Example: egovsearch doctor --index ~/archive-index -f json | jq .stale
     """
     from egovsearch import api
+    from egovsearch.output import formats
     from egovsearch.output.text import clean
 
     with user_errors():
         h = api.health(index_path(index_dir))
-        for kind, paths in (("missing", h.missing), ("stale", h.stale), ("orphaned", h.orphaned),
-                            ("damaged", h.damaged)):
-            for p in paths:
-                typer.echo(f"{kind}\t{clean(p)}")
+        formats.write_health(h, fmt, sys.stdout)
         verdict = "in sync" if h.in_sync else "out of sync; run 'egovsearch index'"
         damaged = f", {len(h.damaged)} damaged side files" if h.damaged else ""
         typer.echo(f"{h.articles} articles indexed from {clean(h.archive)}: {len(h.missing)} missing, "
@@ -390,7 +394,9 @@ def parse(
     """Read archive pages and print the clean records; no index needed.
 
     A file that is not an article is named on stderr with its reason (exit 2);
-    the others are still printed. Example: egovsearch parse seeds/ --format json
+    the others are still printed.
+
+    Example: egovsearch parse seeds/ --format json
     """
     from egovsearch import api
     from egovsearch.output import formats

@@ -41,8 +41,17 @@ class Period(str, Enum):
 
 
 def index_path(option: Path | None) -> Path:
-    """The index directory: --index (or EGOVSEARCH_INDEX), else ./index."""
-    return option if option is not None else Path("index")
+    """The index a reading command searches: --index (or EGOVSEARCH_INDEX), else
+    ./index where it holds an index, else the bundled sample's index in the cache
+    directory (built on first use; a note on stderr says that the sample is searched)."""
+    from egovsearch import api
+
+    index_dir, sample_articles = api.reading_index(option)
+    if sample_articles is not None:
+        articles = f"{sample_articles} article" + ("" if sample_articles == 1 else "s")
+        typer.echo(f"searching the bundled sample ({articles}); build your own with "
+                   "egovsearch index --archive DIR", err=True)
+    return index_dir
 
 
 def _complete_source(ctx: typer.Context, incomplete: str) -> list[str]:
@@ -51,7 +60,8 @@ def _complete_source(ctx: typer.Context, incomplete: str) -> list[str]:
         from egovsearch import api
 
         index = ctx.params.get("index_dir") or os.environ.get("EGOVSEARCH_INDEX")
-        names = [s.source for s in api.sources(index_path(Path(index) if index else None))]
+        index_dir, _ = api.reading_index(Path(index) if index else None, build=False)
+        names = [s.source for s in api.sources(index_dir)]
     except Exception:  # completion must never fail loudly
         return []
     low = incomplete.lower()
@@ -83,16 +93,19 @@ QueryArgs = Annotated[list[str] | None, typer.Argument(
     metavar="[QUERY]...",
     help='Words, "phrases", AND/OR/NOT, (groups), field:value, prefix*; several arguments are one query.')]
 IndexOpt = Annotated[Path | None, typer.Option(
+    "--index", envvar="EGOVSEARCH_INDEX", show_default="./index if there, else the bundled sample's",
+    help="Index directory.")]
+BuildIndexOpt = Annotated[Path | None, typer.Option(
     "--index", envvar="EGOVSEARCH_INDEX", show_default="./index",
-    help="Index directory [env: EGOVSEARCH_INDEX].")]
+    help="Index directory to build or update.")]
 SourceOpt = Annotated[list[str] | None, typer.Option(
-    "--source", "-s", help="Only this publication (exact name, any case; repeat for OR).",
+    "--source", "-s", metavar="<name>", help="Only this publication (exact name, any case; repeat for OR).",
     autocompletion=_complete_source)]
 SinceOpt = Annotated[str | None, typer.Option(
-    help="Published on or after: YYYY, YYYY-MM, YYYY-MM-DD, DD.MM.YYYY, 2024-W12 or 'KW 12/2024', 'last week', 'vor 2 Wochen'.")]
-UntilOpt = Annotated[str | None, typer.Option(help="Published on or before (same forms as --since).")]
-LangOpt = Annotated[Lang | None, typer.Option("--lang", help="Only articles in this language.")]
-NullOpt = Annotated[bool, typer.Option("-0", "--null", help="With paths/ids: end records with NUL.")]
+    metavar="<date>", help="Published on or after: YYYY, YYYY-MM, YYYY-MM-DD, DD.MM.YYYY, 2024-W12 or 'KW 12/2024', 'last week', 'vor 2 Wochen'.")]
+UntilOpt = Annotated[str | None, typer.Option(metavar="<date>", help="Published on or before (same forms as --since).")]
+LangOpt = Annotated[Lang | None, typer.Option("--lang", case_sensitive=False, help="Only articles in this language.")]
+NullOpt = Annotated[bool, typer.Option("-0", "--null", help="End records with NUL (with -f paths or ids only).")]
 
 # One --format per kind of record; the default in each signature is the
 # registry's first name (hits: table on a terminal, else tsv).
@@ -100,6 +113,7 @@ HitFormatOpt = Annotated[str | None, format_option("hits", show_default="table o
 ArticlesFormatOpt = Annotated[str, format_option("articles")]
 ArticleFormatOpt = Annotated[str, format_option("article")]
 StatsFormatOpt = Annotated[str, format_option("stats")]
+HealthFormatOpt = Annotated[str, format_option("health")]
 SourcesFormatOpt = Annotated[str, format_option("sources")]
 TimelineFormatOpt = Annotated[str, format_option("timeline")]
 ExportFormatOpt = Annotated[str, format_option("export")]

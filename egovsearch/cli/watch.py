@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Annotated, TextIO
 
 import typer
 
-from egovsearch.cli.commands import _color, _ensure_index, _tty
+from egovsearch.cli.commands import _color, _tty
 from egovsearch.cli.errors import user_errors
 from egovsearch.cli.options import (
     HitFormatOpt,
@@ -76,7 +76,6 @@ def add(
         raise typer.BadParameter("no QUERY given; give a QUERY or a filter (--source, --since, --until, --lang)")
     with user_errors():
         ix = index_path(index_dir)
-        _ensure_index(ix)
         from egovsearch import api
         from egovsearch.output.text import message
 

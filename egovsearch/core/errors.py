@@ -105,6 +105,10 @@ class IndexIncomplete(EgovsearchError):
     """A write did not hold what was fed in; nothing was committed."""
 
 
+class UsageError(EgovsearchError):
+    """Options that cannot go together, or a missing argument (checked before any work)."""
+
+
 class QueryError(EgovsearchError):
     """The query text cannot be parsed."""
 

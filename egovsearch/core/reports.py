@@ -100,3 +100,9 @@ class Health:
     @property
     def in_sync(self) -> bool:
         return not (self.missing or self.stale or self.orphaned or self.damaged)
+
+    def to_dict(self) -> dict[str, Any]:
+        """The JSON contract of `doctor -f json`: the verdict first, then the lists."""
+        return {"archive": self.archive, "articles": self.articles, "in_sync": self.in_sync,
+                "missing": list(self.missing), "stale": list(self.stale), "orphaned": list(self.orphaned),
+                "damaged": list(self.damaged), "skipped": self.skipped}

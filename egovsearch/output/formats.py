@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple, TextIO
 
 if TYPE_CHECKING:
     from egovsearch.core.models import Article, Hit, SearchResult
-    from egovsearch.core.reports import IndexStats, SourceCount, Timeline
+    from egovsearch.core.reports import Health, IndexStats, SourceCount, Timeline
     from egovsearch.core.watches import Watch
 
 # `egovsearch --help` imports this module for the format names: everything a
@@ -295,6 +295,24 @@ def _timeline_chart(tl: Timeline, out: TextIO, o: Options) -> int:
     return len(tl.periods)
 
 
+def _health_tsv(health: Health, out: TextIO, o: Options) -> int:
+    # One "kind<TAB>path" line per file out of step (cut -f2 gives the paths).
+    from egovsearch.output.text import clean
+
+    n = 0
+    for kind, paths in (("missing", health.missing), ("stale", health.stale), ("orphaned", health.orphaned),
+                        ("damaged", health.damaged)):
+        for path in paths:
+            out.write(f"{kind}\t{clean(path)}\n")
+            n += 1
+    return n
+
+
+def _health_json(health: Health, out: TextIO, o: Options) -> int:
+    out.write(_json(health.to_dict(), indent=2) + "\n")
+    return 1
+
+
 # --- saved searches ----------------------------------------------------------------------
 
 
@@ -330,6 +348,8 @@ FORMATS: dict[str, dict[str, Writer]] = {
     "stats": {"table": _stats_table, "json": _stats_json},
     "sources": {"table": _sources_table, "json": _sources_json, "csv": _sources_csv},
     "timeline": {"chart": _timeline_chart, "json": _timeline_json, "csv": _timeline_csv},
+    # the index against its archive (doctor)
+    "health": {"tsv": _health_tsv, "json": _health_json},
     # every matching article with its body (export)
     "export": {"jsonl": _articles_jsonl, "csv": _articles_csv},
     "watches": {"table": _watches_table, "json": _watches_json},  # watch list
@@ -400,6 +420,11 @@ def write_sources(sources: Sequence[SourceCount], fmt: str, out: TextIO, *, colo
 def write_timeline(tl: Timeline, fmt: str, out: TextIO, *, color: bool) -> None:
     """Articles per period: a bar `chart` with undated and total lines, `json` or `csv`."""
     write("timeline", fmt, tl, out, Options(color=color))
+
+
+def write_health(health: Health, fmt: str, out: TextIO) -> None:
+    """The index against its archive: `tsv` (a "kind<TAB>path" line per file out of step) or `json`."""
+    write("health", fmt, health, out)
 
 
 def write_watches(watches: Sequence[Watch], fmt: str, out: TextIO) -> None:
