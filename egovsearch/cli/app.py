@@ -94,10 +94,11 @@ def _group(
     pass
 
 
-def summary(function: Callable[..., None]) -> str:
-    """A command's line in the command list: the first line of its docstring,
-    whole (Click would cut it at ~45-66 characters with "...")."""
-    return (function.__doc__ or "").strip().splitlines()[0]
+def summary(function: Callable[..., None] | typer.Typer) -> str:
+    """A command's line in the command list: the first line of its docstring
+    (of a group's help), whole (Click would cut it at ~45-66 characters with "...")."""
+    text = str(function.info.help or "") if isinstance(function, typer.Typer) else function.__doc__ or ""
+    return text.strip().splitlines()[0]
 
 
 def build(names: Iterable[str] | None = None) -> typer.Typer:
@@ -118,7 +119,7 @@ def build(names: Iterable[str] | None = None) -> typer.Typer:
         if name not in wanted:
             continue
         if isinstance(function, typer.Typer):
-            built.add_typer(function, name=name, short_help=str(function.info.help).splitlines()[0])
+            built.add_typer(function, name=name, short_help=summary(function))
         else:
             built.command(name, epilog=EXIT_CODES, short_help=summary(function))(function)
     return built

@@ -259,7 +259,7 @@ def sources(
     fmt: SourcesFormatOpt = "table",
     index_dir: IndexOpt = None,
 ) -> None:
-    """List the publications with article counts and first/last dates (of a query's matches).
+    """List the publications with article counts and first/last dates.
 
     With a QUERY or a filter, only the matching articles are counted (per
     publication, with their own dates; exit 1 when none matches): which

@@ -40,7 +40,7 @@ or existing name, bad query or date, locked), 130 interrupted."""
 
 app = typer.Typer(
     name="watch",
-    help="Follow a topic: saved searches that print only the articles new since their last run.",
+    help="Follow a topic: saved searches that print only what is new.",
     epilog=EPILOG,
     rich_markup_mode=None,
     no_args_is_help=True,
