@@ -121,7 +121,7 @@ def test_the_options_with_choices_are_the_expected_ones() -> None:
     # message), so they are no Choice type; tests/test_cli_app.py checks their help.
     assert {(c, o) for c, o, _ in _choices()} == {
         ("query", "--lang"), ("query", "--sort"), ("timeline", "--lang"), ("timeline", "--by"),
-        ("export", "--lang")}
+        ("export", "--lang"), ("sources", "--lang")}
 
 
 @pytest.mark.parametrize(("name", "option", "choices"), _choices())

@@ -264,6 +264,7 @@ def sources(
     With a QUERY or a filter, only the matching articles are counted (per
     publication, with their own dates; exit 1 when none matches): which
     publications covered a topic, and when.
+
     Example: egovsearch sources "shared services" --since 2010 --format csv
     """
     from egovsearch import api

@@ -38,17 +38,21 @@ EPILOG = """Saved searches live in $XDG_STATE_HOME/egovsearch (else ~/.local/sta
 per index. Exit codes: 0 success (run: new hits), 1 (run) no new hit, 2 error (unknown
 or existing name, bad query or date, locked), 130 interrupted."""
 
+# The group's own help names the index option its subcommands take.
+GROUP_EPILOG = EPILOG.replace("per index.", "per index (--index or EGOVSEARCH_INDEX).")
+
 app = typer.Typer(
     name="watch",
-    help="Follow a topic: saved searches that print only what is new.",
-    epilog=EPILOG,
+    help="Follow a topic: saved searches that print only what is new.\n\n"
+         "Example: egovsearch watch add ozg Onlinezugangsgesetz; egovsearch watch run",
+    epilog=GROUP_EPILOG,
     rich_markup_mode=None,
     no_args_is_help=True,
     context_settings={"help_option_names": ["-h", "--help"]},
 )
 
 NameArg = Annotated[str, typer.Argument(metavar="NAME", help="The saved search's name, like 'ozg' or 'e-akte'.")]
-WaitOpt = Annotated[float, typer.Option(min=0, help="Seconds to wait for another running 'watch'.")]
+WaitOpt = Annotated[float, typer.Option(min=0, metavar="<seconds>", help="Seconds to wait for another running 'watch'.")]
 
 
 @app.command("add", epilog=EPILOG)
