@@ -11,6 +11,7 @@ suggestions (``query.suggest``) are made only when asked for.
 from __future__ import annotations
 
 from collections.abc import Mapping, Set
+from dataclasses import replace
 from pathlib import Path
 from typing import cast
 
@@ -23,10 +24,11 @@ Marks = tuple[tuple[int, int], ...]
 
 
 def search(index_dir: Path, request: SearchRequest, *, snippets: bool = True,
-           suggest: bool = True) -> SearchResult:
+           suggest: bool = True, short_ids: bool = False) -> SearchResult:
     """Run a search; `request.limit` 0 counts only. Without `snippets` no
     page is read again (every Hit's snippet is ""); without `suggest` no
-    "Did you mean" is looked for."""
+    "Did you mean" is looked for; with `short_ids` each Hit gets its shortest
+    unique id prefix."""
     with open_reader(index_dir) as reader:
         c = compile_request(index_dir, request)
         query, flt = c.runnable()
@@ -35,6 +37,8 @@ def search(index_dir: Path, request: SearchRequest, *, snippets: bool = True,
         # Without text terms nothing is relevant: the filters' own scores mean nothing.
         hits = tuple(hit(reader, docnum, score if c.query is not None else 0.0, c.terms, snippets=snippets)
                      for score, docnum in top[request.offset:]) if want != 0 else ()
+        if short_ids:
+            hits = with_short_ids(reader, hits)
         archive = reader.archive
     suggestion = None
     if suggest and total == 0 and request.query:
@@ -63,6 +67,12 @@ def hit(reader: Reader, docnum: int, score: float, terms: Mapping[str, Set[str]]
         snippet, marks = page_snippet(reader.archive, f.path, f.language, terms.get(f.language, frozenset()))
     return Hit(id=f.id, path=f.path, title=f.title, source=f.source, published=f.published,
                crawled=f.crawled, language=f.language, score=score, snippet=snippet, marks=marks)
+
+
+def with_short_ids(reader: Reader, hits: tuple[Hit, ...]) -> tuple[Hit, ...]:
+    """`hits` with their shortest unique id prefixes (one lexicon seek each)."""
+    short = reader.short_ids(h.id for h in hits)
+    return tuple(replace(h, short_id=short[h.id]) for h in hits)
 
 
 def _title_line(node: InTitle, check: TitleCheck) -> str:
