@@ -160,8 +160,8 @@ def _hit_table(console: Console, query: str | None, result: SearchResult, first_
     # Each column gap is 3 cells (separator and padding, no outer edge); the title takes the rest.
     fixed = rank_w + 10 + (id_w + 3 if id_w else 0)
     longest = max(len("Source"), *(len(one_line(h.source or "")) for h in result.hits))
-    source_w = min(20, longest, console.width - fixed - 9 - _TITLE_MIN)
-    source_w = source_w if source_w >= _SOURCE_MIN else 0
+    room = console.width - fixed - 9 - _TITLE_MIN
+    source_w = min(20, longest, room) if room >= _SOURCE_MIN else 0
     title_w = max(10, console.width - fixed - source_w - (9 if source_w else 6))
     table = Table(box=box.SIMPLE, show_edge=False, pad_edge=False, show_lines=True, header_style="bold")
     table.add_column("#", justify="right", width=rank_w, no_wrap=True)

@@ -86,7 +86,8 @@ def timeline(index_dir: Path, request: SearchRequest, by: str = "year") -> Timel
 
     Every period from the first to the last with a dated hit is listed, those
     without any as 0 (a chart and a spreadsheet then show the gaps); the
-    request's `since` and `until`, when given, are the ends instead.
+    request's `since` and `until`, when given, are the ends instead (both
+    given: every period between them, even when nothing matched).
     """
     with open_reader(index_dir) as r:
         counts: Counter[int] = Counter()
@@ -98,9 +99,7 @@ def timeline(index_dir: Path, request: SearchRequest, by: str = "year") -> Timel
                 undated += 1
     lo = _period_number(request.since, by) if request.since else min(counts, default=None)
     hi = _period_number(request.until, by) if request.until else max(counts, default=None)
-    lo = hi if lo is None else lo  # one end given and nothing dated found: that period alone
-    hi = lo if hi is None else hi
-    rows: tuple[tuple[str, int], ...] = ()
+    rows: tuple[tuple[str, int], ...] = ()  # (one end given and nothing dated found: no rows)
     if lo is not None and hi is not None:
         rows = tuple((_period_label(p, by), counts[p]) for p in range(lo, hi + 1))
     return Timeline(periods=rows, undated=undated, total=sum(counts.values()) + undated)
