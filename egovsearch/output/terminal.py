@@ -89,16 +89,21 @@ def hit_tables(results: Iterable[tuple[str | None, SearchResult]], out: TextIO, 
     return written
 
 
-def _centred(text: str, marks: Sequence[tuple[int, int]], room: int) -> tuple[str, list[tuple[int, int]]]:
+def _centred(text: str, marks: Sequence[tuple[int, int]], line: int) -> tuple[str, list[tuple[int, int]]]:
     """`text` cut ahead of its first mark (an ellipsis for what is cut, at a word
-    boundary) so that the mark sits in the middle of `room` characters, if it
-    would not show in them otherwise; the rest of the text follows."""
+    boundary) so that the mark sits in the middle of two lines of `line`
+    characters, if it would not show in them otherwise: at the end of the first
+    line when it fits there (wrapping at spaces would otherwise push it to the
+    second, leaving the first nearly empty)."""
     if not marks:
         return text, []
+    room = 2 * line - 4  # what wrapping at spaces leaves of two lines, about
     first, end = marks[0]
     if end <= room:
         return text, list(marks)
     before = max(0, (room - (end - first)) // 2)
+    if end - first <= line - 2:
+        before = min(before, line - 2 - (end - first))
     cut = text.find(" ", first - before - 1, first)  # start at a word: after a space
     cut = cut + 1 if cut >= 0 else first
     shift = cut - 1  # the ellipsis takes one character
@@ -117,8 +122,7 @@ def _snippet_lines(console: Console, hit: Hit, room: int, mark: str) -> list[Tex
     marks = sorted((a - lead, b - lead) for a, b in marks if a >= lead and b - lead <= len(snippet))
     if not snippet:
         return []
-    # Two lines of `room` cells, less what wrapping at spaces leaves empty.
-    snippet, marks = _centred(snippet, marks, 2 * room - 4)
+    snippet, marks = _centred(snippet, marks, room)
     text = Text(snippet, style="dim")
     for start, end in marks:
         text.stylize(mark, start, end)
