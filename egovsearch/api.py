@@ -45,9 +45,9 @@ def timeline(index_dir: Path, request: SearchRequest, by: str = "year") -> Timel
 def unknown_sources(index_dir: Path, names: Sequence[str]) -> list[tuple[str, tuple[str, ...]]]:
     """The --source `names` no article has (compared as the filter does), each
     with the nearest publication names of the index."""
-    from egovsearch.query import explore
+    from egovsearch.query import run
 
-    return explore.unknown_sources(index_dir, names)
+    return run.unknown_sources(index_dir, names)
 
 
 def sources(index_dir: Path) -> list[SourceCount]:

@@ -8,11 +8,10 @@ index before returning (``export`` before yielding its first article).
 
 from __future__ import annotations
 
-import difflib
 import math
 import os
 from collections import Counter
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -21,7 +20,6 @@ from egovsearch.core.archive import parse_file
 from egovsearch.core.errors import AmbiguousId, ArticleNotFound, EgovsearchError, shown
 from egovsearch.core.models import Article, SearchRequest, SearchResult
 from egovsearch.core.reports import IndexStats, SourceCount, Timeline
-from egovsearch.core.textfold import fold_name
 from egovsearch.engine import nodes as n
 from egovsearch.engine.analysis import analysis
 from egovsearch.engine.schema import int_to_date
@@ -103,29 +101,6 @@ def timeline(index_dir: Path, request: SearchRequest, by: str = "year") -> Timel
     if lo is not None and hi is not None:
         rows = tuple((_period_label(p, by), counts[p]) for p in range(lo, hi + 1))
     return Timeline(periods=rows, undated=undated, total=sum(counts.values()) + undated)
-
-
-def unknown_sources(index_dir: Path, names: Sequence[str]) -> list[tuple[str, tuple[str, ...]]]:
-    """The `names` no article of the index has as its publication (compared as
-    the --source filter does: case- and umlaut-insensitive), each with up to
-    three of the nearest publication names: those containing it first, then
-    the most similar (difflib)."""
-    if not names:
-        return []
-    with open_reader(index_dir) as r:
-        missing = [name for name in dict.fromkeys(names) if not r.has_source_key(fold_name(name))]
-        known = r.source_names() if missing else []
-    by_key: dict[str, str] = {}
-    for name in known:
-        by_key.setdefault(fold_name(name), name)
-    out = []
-    for name in missing:
-        key = fold_name(name)
-        containing = sorted((k for k in by_key if key and key in k), key=lambda k: (len(k), k))
-        close = difflib.get_close_matches(key, list(by_key), n=3, cutoff=0.6)
-        nearest = list(dict.fromkeys([*containing, *close]))[:3]
-        out.append((name, tuple(by_key[k] for k in nearest)))
-    return out
 
 
 @dataclass(frozen=True, slots=True)
