@@ -12,12 +12,18 @@ styles at all off a terminal.
 from __future__ import annotations
 
 import io
+import os
+import pty
 import re
+import subprocess
+import sys
 from datetime import date
+from pathlib import Path
 
 import pytest
 
 from egovsearch.core.models import Hit, SearchResult
+from egovsearch.engine.writer import update_index
 from egovsearch.output import formats as output
 
 SNIP_DE = ("…die Länder haben im vergangenen Jahr viele Anträge online gestellt, doch die Kommunen klagen über "
@@ -183,3 +189,74 @@ def test_a_snippet_whose_only_match_is_at_its_end(monkeypatch: pytest.MonkeyPatc
         "1   aaaaaaaa                T",
         "                            …word Registermodernisierung",
     ]
+
+
+# --- end to end: the CLI on a pseudo-terminal ---------------------------------------------
+
+MINI = Path(__file__).resolve().parent / "fixtures" / "mini"
+
+
+@pytest.fixture(scope="module")
+def mini_index(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    index = tmp_path_factory.mktemp("widths") / "index"
+    update_index(MINI, index, jobs=1)
+    return index
+
+
+def _on_a_pty(index: Path, *args: str, columns: int, no_color: bool) -> str:
+    """What `egovsearch ARGS` shows on a real (pseudo-)terminal of `columns` columns:
+    stdout and stderr both go to it, as in a shell."""
+    master, slave = pty.openpty()
+    env = {k: v for k, v in os.environ.items() if k not in ("NO_COLOR", "FORCE_COLOR", "PAGER", "LINES")}
+    env.update({"COLUMNS": str(columns), "LINES": "100", "TERM": "xterm", "PAGER": ""})
+    if no_color:
+        env["NO_COLOR"] = "1"
+    proc = subprocess.Popen([sys.executable, "-m", "egovsearch", *args, "--index", str(index)],
+                            stdin=slave, stdout=slave, stderr=slave, env=env, close_fds=True)
+    os.close(slave)
+    chunks = []
+    while True:
+        try:
+            chunk = os.read(master, 65536)
+        except OSError:  # the child closed its end (EIO on Linux)
+            break
+        if not chunk:
+            break
+        chunks.append(chunk)
+    os.close(master)
+    assert proc.wait(timeout=60) in (0, 1)
+    return b"".join(chunks).decode("utf-8").replace("\r\n", "\n")
+
+
+PTY_60 = """\
+#   Id         Published    Title
+────────────────────────────────────────────────────────────
+1   1111aaaa   2011-06-06   Political resistance to shared
+                            services will be overcome by the
+                            funding crisis, a report has
+                            said.
+                            Political resistance to shared
+                            services will be overcome by…
+
+2   2222bbbb   2009-03-15   Shared services save money for
+                            central government departments,
+                            ministers claim.
+                            Shared services save money for
+                            central government departments,…
+1-2 of 2 articles
+"""
+
+
+def test_on_a_terminal_with_no_color_the_table_has_emphasis_only(mini_index: Path) -> None:
+    out = _on_a_pty(mini_index, "query", "shared services", columns=60, no_color=True)
+    assert plain(out) == PTY_60
+    assert "to \x1b[0m\x1b[1;4mshared\x1b[0m" in out and "\x1b[1;4mservices\x1b[0m\x1b[2m will" in out
+    assert _codes(out) <= {"0", "1", "2", "4"}
+    coloured = _on_a_pty(mini_index, "query", "shared services", columns=60, no_color=False)
+    assert plain(coloured) == PTY_60 and "33" in _codes(coloured)
+    shown = _on_a_pty(mini_index, "show", "1111aaaa", "--highlight", "councils", columns=60, no_color=True)
+    assert "\x1b[1;4mcouncils\x1b[0m" in shown and _codes(shown) <= {"0", "1", "2", "4"}
+
+
+def test_on_a_terminal_no_hits_say_so(mini_index: Path) -> None:
+    assert _on_a_pty(mini_index, "query", "nothingzzz", columns=80, no_color=True) == "No articles match.\n"
