@@ -216,8 +216,7 @@ def _run_queries(index: Path, base: SearchRequest, queries: list[str | None], fm
                            first_rank=base.offset + 1, emphasis=_tty(sys.stdout))
 
     page(render, sys.stdout, tty=_tty(sys.stdout))
-    _say_cut(cut, ran, base, batch, default_limit)
-    if _tty(sys.stderr) and not batch and collected:
+    if not _say_cut(cut, ran, base, batch, default_limit) and _tty(sys.stderr) and not batch and collected:
         r = collected[0][1]
         if r.hits:
             typer.echo(f"{base.offset + 1}-{base.offset + len(r.hits)} of {r.total} articles", err=True)
@@ -228,15 +227,16 @@ def _run_queries(index: Path, base: SearchRequest, queries: list[str | None], fm
     return total, failed
 
 
-def _say_cut(cut: list[SearchResult], ran: int, base: SearchRequest, batch: bool, default_limit: bool) -> None:
-    """When stdout is no terminal and the default limit cut hits, say so on stderr:
-    "10 of 72 hits", or in a --stdin batch one line for all its queries."""
+def _say_cut(cut: list[SearchResult], ran: int, base: SearchRequest, batch: bool, default_limit: bool) -> bool:
+    """When stdout is no terminal and the default limit cut hits, say so on stderr
+    ("10 of 72 hits", or in a --stdin batch one line for all its queries); whether it did."""
     if not cut or not default_limit or _tty(sys.stdout):
-        return
+        return False
     if batch:
         typer.echo(f"{len(cut)} of {ran} queries were cut at {base.limit} hits; --all for every hit", err=True)
     else:
         typer.echo(f"{len(cut[0].hits)} of {cut[0].total} hits; --all for every hit", err=True)
+    return True
 
 
 def index(
