@@ -93,7 +93,6 @@ def _request(query: str | None, source: list[str] | None, since: str | None, unt
 
 
 def query(
-    ctx: typer.Context,
     words: QueryArgs = None,
     source: SourceOpt = None,
     since: SinceOpt = None,
@@ -130,9 +129,7 @@ def query(
             typer.echo("\n".join(clean(line) for line in api.explain(index, base)))
             return
         queries = [ln.strip() for ln in sys.stdin if ln.strip()] if stdin else [text]
-        source_of_limit = ctx.get_parameter_source("limit")
-        default_limit = not all_ and (source_of_limit is None or source_of_limit.name == "DEFAULT")
-        found, failed = _run_queries(index, base, queries, fmt, count, null, stdin, default_limit)
+        found, failed = _run_queries(index, base, queries, fmt, count, null, stdin, limit is None and not all_)
     raise typer.Exit(ExitCode.ERROR if failed else ExitCode.OK if found else ExitCode.NO_HITS)
 
 
