@@ -19,12 +19,13 @@ Progress = Callable[[int, int], None]
 
 
 def search(index_dir: Path, request: SearchRequest, *, snippets: bool = True,
-           suggest: bool = True) -> SearchResult:
-    """Run one search. Snippets are made only with `snippets`, and a "Did you
-    mean" only with `suggest` (for outputs that print them)."""
+           suggest: bool = True, short_ids: bool = False) -> SearchResult:
+    """Run one search. Snippets are made only with `snippets`, a "Did you
+    mean" only with `suggest`, each hit's shortest unique id prefix only with
+    `short_ids` (for outputs that print them)."""
     from egovsearch.query import run
 
-    return run.search(index_dir, request, snippets=snippets, suggest=suggest)
+    return run.search(index_dir, request, snippets=snippets, suggest=suggest, short_ids=short_ids)
 
 
 def explain(index_dir: Path, request: SearchRequest) -> list[str]:
@@ -39,6 +40,14 @@ def timeline(index_dir: Path, request: SearchRequest, by: str = "year") -> Timel
     from egovsearch.query import explore
 
     return explore.timeline(index_dir, request, by)
+
+
+def unknown_sources(index_dir: Path, names: Sequence[str]) -> list[tuple[str, tuple[str, ...]]]:
+    """The --source `names` no article has (compared as the filter does), each
+    with the nearest publication names of the index."""
+    from egovsearch.query import run
+
+    return run.unknown_sources(index_dir, names)
 
 
 def sources(index_dir: Path) -> list[SourceCount]:
@@ -56,8 +65,9 @@ def stats(index_dir: Path) -> IndexStats:
 
 
 def article(index_dir: Path, ref: str, highlight: str | None = None
-            ) -> tuple[Article, tuple[tuple[int, int], ...], str]:
-    """One article by id, unique id prefix or path: (article, highlight spans, absolute path)."""
+            ) -> tuple[Article, tuple[tuple[int, int], ...], tuple[str, ...]]:
+    """One article by id, unique id prefix or path: (article, highlight spans,
+    absolute paths: the one asked for first, then its byte-identical copies)."""
     from egovsearch.query import explore
 
     return explore.article(index_dir, ref, highlight)

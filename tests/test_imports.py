@@ -125,7 +125,7 @@ def test_piped_query_on_the_seeds_is_tsv(tmp_path: Path) -> None:
     assert fields[0] == "f495089e68bd2b44"
     assert fields[1:3] == ["2011-06-06", "Public Service"]
     assert fields[3].startswith("Political resistance to shared services")
-    assert fields[4] == "000_f495089e68bd2b44.txt"
+    assert Path(fields[4]) == (SEEDS / "000_f495089e68bd2b44.txt").resolve()  # absolute, as in every format
     assert "\x1b" not in proc.stdout
     assert not [
         ln for ln in proc.stderr.splitlines() if not ln.startswith("import time:")

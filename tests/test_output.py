@@ -33,11 +33,14 @@ HOSTILE_TITLE = "Evil [bold]x[/bold] \x1b[31mred\x1b[0m [link=http://e]click\x1b
 HOSTILE_SNIPPET = "Snippet [bold]x[/bold] \x1b[31mVerwaltung\x1b[0m \x1b]8;;http://e\x1b\\link\x1b]8;;\x1b\\ end"
 SNIPPET1 = "Political resistance to shared services is growing, says a report on councils."
 H1 = Hit("f495089e68bd2b44", "000_f495089e68bd2b44.txt", "Resistance to shared services",
-         "Public Service", date(2011, 6, 6), date(2024, 9, 16), "en", 12.345678, SNIPPET1, ((24, 39),))
+         "Public Service", date(2011, 6, 6), date(2024, 9, 16), "en", 12.345678, SNIPPET1, ((24, 39),), "f495089e")
 _V = HOSTILE_SNIPPET.index("Verwaltung")
 H2 = Hit("0123456789abcdef", "sub/001_0123456789abcdef.txt", HOSTILE_TITLE, None, None, None,
-         "de", 1.5, HOSTILE_SNIPPET, ((_V, _V + len("Verwaltung")),))
+         "de", 1.5, HOSTILE_SNIPPET, ((_V, _V + len("Verwaltung")),), "01234567")
 RESULT = SearchResult(total=7, hits=(H1, H2), archive="/arch")
+# What the machine formats print of a hit of RESULT: its path absolute.
+D1 = {**H1.to_dict(), "path": "/arch/000_f495089e68bd2b44.txt"}
+D2 = {**H2.to_dict(), "path": "/arch/sub/001_0123456789abcdef.txt"}
 EMPTY = SearchResult(total=0, hits=(), archive="/arch")
 SGR = re.compile(r"\x1b\[[0-9;]*m")
 
@@ -108,15 +111,15 @@ def test_tsv() -> None:
     text, n = hits("tsv")
     assert n == 2
     assert text == (
-        "f495089e68bd2b44\t2011-06-06\tPublic Service\tResistance to shared services\t000_f495089e68bd2b44.txt\n"
-        "0123456789abcdef\t\t\tEvil [bold]x[/bold] red [link=http://e]clickhere\tsub/001_0123456789abcdef.txt\n"
+        "f495089e68bd2b44\t2011-06-06\tPublic Service\tResistance to shared services\t/arch/000_f495089e68bd2b44.txt\n"
+        "0123456789abcdef\t\t\tEvil [bold]x[/bold] red [link=http://e]clickhere\t/arch/sub/001_0123456789abcdef.txt\n"
     )
 
 
 def test_tsv_with_query_and_tabs_in_fields() -> None:
     odd = SearchResult(1, (Hit("ab", "a\tb.txt", "t\ti\nt", "S", None, None, "en", 0.0, ""),), "/a")
     text, _ = hits("tsv", [("q\tx", odd), ("none", EMPTY)], with_query=True)
-    assert text == "q x\tab\t\tS\tt i t\ta b.txt\n"
+    assert text == "q x\tab\t\tS\tt i t\t/a/a b.txt\n"
 
 
 def test_paths_ids_and_nul() -> None:
@@ -135,7 +138,7 @@ def test_paths_line_mode_strips_controls_but_nul_mode_keeps_the_exact_path() -> 
 def test_json_is_one_array_over_all_results_and_parses_back() -> None:
     text, n = hits("json", [("a", RESULT), ("b", EMPTY), ("c", RESULT)])
     assert n == 4
-    assert json.loads(text) == [H1.to_dict(), H2.to_dict(), H1.to_dict(), H2.to_dict()]
+    assert json.loads(text) == [D1, D2, D1, D2]
     assert json.loads(text)[1]["title"] == HOSTILE_TITLE  # kept, escaped by JSON
     assert "\x1b" not in text
     assert text.count("\n") == 4  # one object a line, then the closing bracket's newline
@@ -145,7 +148,7 @@ def test_json_is_one_array_over_all_results_and_parses_back() -> None:
 def test_json_with_query_puts_query_first() -> None:
     data = json.loads(hits("json", with_query=True)[0])
     assert [list(d)[0] for d in data] == ["query", "query"]
-    assert data[1] == {"query": "shared", **H2.to_dict()}
+    assert data[1] == {"query": "shared", **D2}
 
 
 def test_jsonl_with_query_streams_one_object_a_line() -> None:
@@ -160,19 +163,19 @@ def test_jsonl_with_query_streams_one_object_a_line() -> None:
     lines = buf.getvalue().splitlines()
     assert n == 4 and len(lines) == 4
     assert [json.loads(line) for line in lines] == [
-        {"query": q, **h.to_dict()} for q in ("a", "b") for h in (H1, H2)]
+        {"query": q, **d} for q in ("a", "b") for d in (D1, D2)]
     assert list(json.loads(lines[0])) == ["query", *HIT_FIELDS]
     assert [f.count("\n") for f in flushes] == [2, 4]  # flushed after each result
-    assert [json.loads(line) for line in hits("jsonl")[0].splitlines()] == [H1.to_dict(), H2.to_dict()]
+    assert [json.loads(line) for line in hits("jsonl")[0].splitlines()] == [D1, D2]
 
 
 def test_csv_parses_back() -> None:
     rows = list(csv.reader(io.StringIO(hits("csv")[0])))
     assert rows == [
         list(HIT_FIELDS),
-        ["f495089e68bd2b44", "000_f495089e68bd2b44.txt", "Resistance to shared services", "Public Service",
+        ["f495089e68bd2b44", "/arch/000_f495089e68bd2b44.txt", "Resistance to shared services", "Public Service",
          "2011-06-06", "2024-09-16", "en", "12.3457", SNIPPET1],
-        ["0123456789abcdef", "sub/001_0123456789abcdef.txt", HOSTILE_TITLE, "", "", "", "de", "1.5",
+        ["0123456789abcdef", "/arch/sub/001_0123456789abcdef.txt", HOSTILE_TITLE, "", "", "", "de", "1.5",
          HOSTILE_SNIPPET],
     ]
 
@@ -198,7 +201,7 @@ def test_lone_surrogates_keep_json_and_csv_encodable() -> None:
     text = hits("json", [(None, r)])[0]
     text.encode("utf-8")
     assert json.loads(text)[0]["title"] == "bad\udc80"
-    assert hits("csv", [(None, r)])[0].splitlines()[1] == "id,p,bad\ufffd,,,,en,1.0,"
+    assert hits("csv", [(None, r)])[0].splitlines()[1] == "id,/a/p,bad\ufffd,,,,en,1.0,"
 
 
 def test_unknown_format() -> None:
@@ -210,14 +213,14 @@ def test_unknown_format() -> None:
 
 TABLE_100 = """\
 query: shared
-#   Published    Source           Title
+#   Id         Published    Source           Title
 ────────────────────────────────────────────────────────────────────────────────────────────────────
-1   2011-06-06   Public Service   Resistance to shared services
-                                  Political resistance to shared services is growing, says a report
-                                  on councils.
+1   f495089e   2011-06-06   Public Service   Resistance to shared services
+                                             Political resistance to shared services is growing,
+                                             says a report on councils.
 
-2                                 Evil [bold]x[/bold] red [link=http://e]clickhere
-                                  Snippet [bold]x[/bold] Verwaltung link end
+2   01234567                                 Evil [bold]x[/bold] red [link=http://e]clickhere
+                                             Snippet [bold]x[/bold] Verwaltung link end
 """
 
 
@@ -244,19 +247,20 @@ def test_table_wraps_at_80_and_cuts_snippet_after_two_lines(monkeypatch: pytest.
                "A source with a very long name", date(2020, 1, 2), None, "en", 1.0, "word " * 60)
     text, _ = hits("table", [("q", SearchResult(30, (long,), "/a"))], first_rank=11)
     assert rstripped(text) == """\
- #   Published    Source                 Title
+ #   Id   Published    Source                 Title
 ────────────────────────────────────────────────────────────────────────────────
-11   2020-01-02   A source with a very   A title long enough to wrap onto a
-                  long name              second line of the title column here
-                                         word word word word word word word word
-                                         word word word word word word word…
+11   aa   2020-01-02   A source with a very   A title long enough to wrap onto a
+                       long name              second line of the title column
+                                              here
+                                              word word word word word word word
+                                              word word word word word word…
 """
 
 
 def test_table_of_several_results_and_empty_results() -> None:
     text, n = hits("table", [("a", EMPTY), ("b", SearchResult(1, (H1,), "/arch"))], with_query=True)
     assert n == 1
-    assert rstripped(text).startswith("query: a\n\nquery: b\n#   Published")
+    assert rstripped(text).startswith("query: a\n\nquery: b\n#   Id         Published")
     assert hits("table", [("a", EMPTY)]) == ("", 0)
 
 
@@ -305,19 +309,35 @@ def test_article_coloured_highlights_marks() -> None:
 def test_article_json() -> None:
     buf = io.StringIO()
     output.write_article(ARTICLE, "json", buf, color=False)
-    assert json.loads(buf.getvalue()) == ARTICLE.to_dict()
+    assert json.loads(buf.getvalue()) == {**ARTICLE.to_dict(), "paths": ["000_f495089e68bd2b44.txt"]}
     assert buf.getvalue().startswith('{\n  "id": "f495089e68bd2b44",\n')
+
+
+def test_article_json_and_text_of_copies_name_every_path() -> None:
+    buf = io.StringIO()
+    paths = ["/arch/000_f495089e68bd2b44.txt", "/arch/copy/000_f495089e68bd2b44.txt"]
+    output.write_article(ARTICLE, "json", buf, color=False, paths=paths)
+    data = json.loads(buf.getvalue())
+    assert list(data) == ["id", "path", "paths", "title", "source", "published", "crawled", "language",
+                          "words", "body"]
+    assert (data["path"], data["paths"]) == (paths[0], paths)
+    buf = io.StringIO()
+    output.write_article(ARTICLE, "text", buf, color=False, paths=paths)
+    assert buf.getvalue().splitlines()[5:8] == [
+        "Path:      /arch/000_f495089e68bd2b44.txt", "Path:      /arch/copy/000_f495089e68bd2b44.txt",
+        "Id:        f495089e68bd2b44"]
 
 
 def test_export_jsonl_and_csv() -> None:
     bare = Article("ab", "x.txt", "T,\"q\"", "B\nC", None, None, None, "de", 2)
     buf = io.StringIO()
-    assert output.write_articles(iter([ARTICLE, bare]), "jsonl", buf) == 2
-    assert [json.loads(line) for line in buf.getvalue().splitlines()] == [ARTICLE.to_dict(), bare.to_dict()]
+    assert output.write_articles(iter([ARTICLE, bare]), "jsonl", buf, archive="/arch") == 2
+    assert [json.loads(line) for line in buf.getvalue().splitlines()] == [
+        {**ARTICLE.to_dict(), "path": "/arch/000_f495089e68bd2b44.txt"}, {**bare.to_dict(), "path": "/arch/x.txt"}]
     buf = io.StringIO()
-    assert output.write_articles([ARTICLE, bare], "csv", buf) == 2
+    assert output.write_articles([ARTICLE, bare], "csv", buf, archive="/arch") == 2
     rows = list(csv.DictReader(io.StringIO(buf.getvalue())))
-    assert rows[1] == {"id": "ab", "path": "x.txt", "title": 'T,"q"', "source": "", "published": "",
+    assert rows[1] == {"id": "ab", "path": "/arch/x.txt", "title": 'T,"q"', "source": "", "published": "",
                        "crawled": "", "language": "de", "words": "2", "body": "B\nC"}
     assert rows[0]["body"] == ARTICLE.body
     buf = io.StringIO()
@@ -502,16 +522,15 @@ query: shared
 1   2011-06-06   Resistance to
                  shared
                  services
-                 Political
-                 resistance…
+                 …to shared
+                 services is…
 
 2                Evil
-                 [bold]x[/bold
-                 ] red
-                 [link=http://
-                 e]clickhere
-                 Snippet
                  [bold]x[/bol…
+                 red
+                 [link=http:/…
+                 …Verwaltung
+                 link end
 """
 
 

@@ -42,11 +42,11 @@ TITLE = {
     E: "Warning [bold]x[/bold] and [link=http://e]y[/link] and red and z reach the hostile portal.",
     G: "The government opened an open data portal for councils in Wales.",
 }
-TSV = {
-    A: f"{A}\t2011-06-06\tPublic Service\t{TITLE[A]}\t001_{A}.txt\n",
-    B: f"{B}\t2009-03-15\tComputer Weekly\t{TITLE[B]}\t002_{B}.txt\n",
-    E: f"{E}\t2015-07-14\tKable\t{TITLE[E]}\t005_{E}.txt\n",
-    G: f"{G}\t2020-02-01\tPublic Service\t{TITLE[G]}\t007_{G}.txt\n",
+TSV = {  # (paths are absolute: the index of `ix` is built from MINI itself)
+    A: f"{A}\t2011-06-06\tPublic Service\t{TITLE[A]}\t{MINI}/001_{A}.txt\n",
+    B: f"{B}\t2009-03-15\tComputer Weekly\t{TITLE[B]}\t{MINI}/002_{B}.txt\n",
+    E: f"{E}\t2015-07-14\tKable\t{TITLE[E]}\t{MINI}/005_{E}.txt\n",
+    G: f"{G}\t2020-02-01\tPublic Service\t{TITLE[G]}\t{MINI}/007_{G}.txt\n",
 }
 ENGLISH = [G, E, A, B]  # newest first
 runner = CliRunner()
@@ -123,7 +123,7 @@ def test_add_records_the_current_hits_and_run_prints_only_new_ones(own: tuple[Pa
     update_index(archive, index, jobs=1)
     r = ok(run(index, "run"))
     assert r.stdout == ("8888aaaa00000008\t2020-02-01\tPublic Service\tWales puts every council budget online."
-                        "\t008_8888aaaa00000008.txt\n")
+                        f"\t{archive}/008_8888aaaa00000008.txt\n")
     assert r.stderr == ""
     ok(run(index, "run"), 1)
 
@@ -145,7 +145,7 @@ def test_a_query_with_filters(ix: Path) -> None:
 @pytest.mark.parametrize(("fmt", "expected"), [
     ("tsv", "".join(TSV[i] for i in ENGLISH)),
     ("ids", "".join(i + "\n" for i in ENGLISH)),
-    ("paths", "".join(f"{MINI}/{TSV[i].split(chr(9))[4]}" for i in ENGLISH)),
+    ("paths", "".join(TSV[i].split("\t")[4] for i in ENGLISH)),
 ])
 def test_line_formats_of_one_watch_have_no_watch_column(ix: Path, fmt: str, expected: str) -> None:
     add_english(ix, "en", "--from-start")
@@ -420,8 +420,8 @@ def blocked(ix: Path, tmp_path: Path) -> Iterator[tuple[subprocess.Popen[bytes],
                                 stdin=subprocess.DEVNULL)
     os.close(write)
     journal = WatchStore(Path(os.environ["XDG_STATE_HOME"]) / "egovsearch", ix).journal
-    _wait_for(lambda: journal.exists() and journal.read_bytes() == f"en\t{G}\n".encode(), "the first record")
     try:
+        _wait_for(lambda: journal.exists() and journal.read_bytes() == f"en\t{G}\n".encode(), "the first record")
         yield proc, read, filler
     finally:
         if proc.poll() is None:

@@ -129,16 +129,32 @@ def query(
             typer.echo("\n".join(clean(line) for line in api.explain(index, base)))
             return
         queries = [ln.strip() for ln in sys.stdin if ln.strip()] if stdin else [text]
-        found, failed = _run_queries(index, base, queries, fmt, count, null, stdin)
+        found, failed = _run_queries(index, base, queries, fmt, count, null, stdin, limit is None and not all_)
     raise typer.Exit(ExitCode.ERROR if failed else ExitCode.OK if found else ExitCode.NO_HITS)
 
 
+def _source_notes(index: Path, names: tuple[str, ...]) -> None:
+    """A note on stderr for each --source name no article has, with the nearest
+    names (else a typo returns no hit, exit 1, in silence: in a cron job, forever)."""
+    if not names:
+        return
+    from egovsearch import api
+    from egovsearch.output.text import message
+
+    for name, nearest in api.unknown_sources(index, names):
+        hint = f"; nearest: {', '.join(message(n) for n in nearest)}" if nearest else ""
+        typer.echo(f"note: no publication named '{message(name)}' in the index{hint}", err=True)
+
+
 def _run_queries(index: Path, base: SearchRequest, queries: list[str | None], fmt: str | None,
-                 count: bool, null: bool, batch: bool) -> tuple[int, bool]:
+                 count: bool, null: bool, batch: bool, default_limit: bool = False) -> tuple[int, bool]:
     """Run the queries and write their hits: (matching articles, whether a query failed).
 
     A bad query stops a single search before anything reaches stdout; in a
     --stdin batch it is reported with its line number and the batch goes on.
+    When the default limit (no --limit or --all) cut hits and stdout is no
+    terminal (a script reads it), one line on stderr says so; on a terminal
+    the "1-10 of 72 articles" line does, and "No articles match." when none do.
     """
     from dataclasses import replace
 
@@ -154,12 +170,16 @@ def _run_queries(index: Path, base: SearchRequest, queries: list[str | None], fm
     suggest = not count and chosen in formats.SUGGEST_FORMATS
     total = 0
     failed = False
+    ran = 0
+    cut: list[SearchResult] = []  # the results the default limit cut
+    _source_notes(index, base.sources)
 
     def results() -> Iterator[tuple[str | None, SearchResult]]:
-        nonlocal total, failed
+        nonlocal total, failed, ran
         for n, q in enumerate(queries, 1):
             try:
-                result = api.search(index, replace(base, query=q), snippets=snippets, suggest=suggest)
+                result = api.search(index, replace(base, query=q), snippets=snippets, suggest=suggest,
+                                    short_ids=chosen == "table")
             except EgovsearchError as e:
                 if not batch:
                     raise
@@ -167,6 +187,9 @@ def _run_queries(index: Path, base: SearchRequest, queries: list[str | None], fm
                 failed = True
                 continue
             total += result.total
+            ran += 1
+            if not count and base.offset + len(result.hits) < result.total:
+                cut.append(result)
             if result.total == 0 and result.suggestion:
                 typer.echo(f"Did you mean: {clean(result.suggestion)}?", err=True)
             yield q, result
@@ -181,18 +204,36 @@ def _run_queries(index: Path, base: SearchRequest, queries: list[str | None], fm
     if chosen != "table":
         formats.write_hits(itertools.chain(found, stream), chosen, sys.stdout, color=False, nul=null,
                            with_query=batch)
+        _say_cut(cut, ran, base, batch, default_limit)
         return total, failed
     collected = found + list(stream)
 
     def render(out: TextIO) -> None:
         formats.write_hits(collected, "table", out, color=_color(sys.stdout), with_query=batch,
-                           first_rank=base.offset + 1)
+                           first_rank=base.offset + 1, emphasis=_tty(sys.stdout))
 
     page(render, sys.stdout, tty=_tty(sys.stdout))
-    if _tty(sys.stderr) and not batch and collected and collected[0][1].hits:
+    if not _say_cut(cut, ran, base, batch, default_limit) and _tty(sys.stderr) and not batch and collected:
         r = collected[0][1]
-        typer.echo(f"{base.offset + 1}-{base.offset + len(r.hits)} of {r.total} articles", err=True)
+        if r.hits:
+            typer.echo(f"{base.offset + 1}-{base.offset + len(r.hits)} of {r.total} articles", err=True)
+        elif r.total:
+            typer.echo(f"{r.total} articles match, none after the first {base.offset} (--offset)", err=True)
+        else:
+            typer.echo("No articles match.", err=True)
     return total, failed
+
+
+def _say_cut(cut: list[SearchResult], ran: int, base: SearchRequest, batch: bool, default_limit: bool) -> bool:
+    """When stdout is no terminal and the default limit cut hits, say so on stderr
+    ("10 of 72 hits", or in a --stdin batch one line for all its queries); whether it did."""
+    if not cut or not default_limit or _tty(sys.stdout):
+        return False
+    if batch:
+        typer.echo(f"{len(cut)} of {ran} queries were cut at {base.limit} hits; --all for every hit", err=True)
+    else:
+        typer.echo(f"{len(cut[0].hits)} of {cut[0].total} hits; --all for every hit", err=True)
+    return True
 
 
 def index(
@@ -240,13 +281,14 @@ def show(
     from egovsearch.output.pager import page
 
     with user_errors():
-        art, marks, path = api.article(index_path(index_dir), ref, highlight)
+        art, marks, paths = api.article(index_path(index_dir), ref, highlight)
         if raw:
-            with open(path, "rb") as f:
+            with open(paths[0], "rb") as f:
                 sys.stdout.buffer.write(f.read())
             return
         color = _color(sys.stdout)
-        page(lambda out: formats.write_article(art, fmt, out, color=color, marks=marks),
+        page(lambda out: formats.write_article(art, fmt, out, color=color, marks=marks, paths=paths,
+                                               emphasis=_tty(sys.stdout)),
              sys.stdout, tty=_tty(sys.stdout) and fmt == "text")
 
 
@@ -297,12 +339,18 @@ def timeline(
     """
     from egovsearch import api
     from egovsearch.output import formats
+    from egovsearch.output.pager import page
 
     with user_errors():
         ix = index_path(index_dir)
         text = _query_text(words, optional=True)  # no query: every article
-        tl = api.timeline(ix, _request(text, source, since, until, lang), by.value)
-        formats.write_timeline(tl, fmt, sys.stdout, color=_color(sys.stdout))
+        req = _request(text, source, since, until, lang)
+        _source_notes(ix, req.sources)
+        tl = api.timeline(ix, req, by.value)
+        page(lambda out: formats.write_timeline(tl, fmt, out, color=_color(sys.stdout)),
+             sys.stdout, tty=_tty(sys.stdout) and fmt == "chart")
+        if tl.undated:  # (JSON and CSV have no row for them)
+            typer.echo(f"{tl.undated} matching article{'s have' if tl.undated > 1 else ' has'} no date", err=True)
     raise typer.Exit(ExitCode.OK if tl.total else ExitCode.NO_HITS)
 
 
@@ -324,7 +372,8 @@ def similar(
         _check_null(null, fmt, False)
         result = api.similar(index_path(index_dir), ref, limit)
         chosen = fmt or ("table" if _tty(sys.stdout) else "tsv")
-        formats.write_hits([(None, result)], chosen, sys.stdout, color=_color(sys.stdout), nul=null)
+        formats.write_hits([(None, result)], chosen, sys.stdout, color=_color(sys.stdout), nul=null,
+                           emphasis=_tty(sys.stdout))
     raise typer.Exit(ExitCode.OK if result.hits else ExitCode.NO_HITS)
 
 
@@ -349,7 +398,10 @@ def export(
     with user_errors():
         text = _query_text(words, optional=True)  # no query: every article
         req = _request(text, source, since, until, lang)
-        n = formats.write_articles(api.export(index_path(index_dir), req), fmt, sys.stdout)
+        ix = index_path(index_dir)
+        _source_notes(ix, req.sources)
+        archive = api.recorded_archive(ix)  # paths absolute, as in every format
+        n = formats.write_articles(api.export(ix, req), fmt, sys.stdout, archive=str(archive or ""))
     raise typer.Exit(ExitCode.OK if n else ExitCode.NO_HITS)
 
 

@@ -53,7 +53,7 @@ HIT_FIELDS = ("id", "path", "title", "source", "published", "crawled", "language
 @dataclass(frozen=True, slots=True)
 class Hit:
     """One search result. `marks` are (start, end) spans of matched terms in `snippet`;
-    they drive terminal highlighting and are not part of the JSON/CSV contract."""
+    they drive terminal highlighting and, like `short_id`, are not part of the JSON/CSV contract."""
 
     id: str
     path: str  # relative to the archive root
@@ -65,6 +65,10 @@ class Hit:
     score: float  # relevance (BM25F); 0.0 when the query had no text terms
     snippet: str  # plain text, one or two lines' worth, around the best match
     marks: tuple[tuple[int, int], ...] = field(default=(), compare=False)
+    # The shortest prefix of `id` (8 hex digits or more) that no other article's
+    # id starts with, which show and similar accept: the table's id column. ""
+    # when not worked out (outputs other than the table print the whole id).
+    short_id: str = field(default="", compare=False)
 
     def to_dict(self) -> dict[str, Any]:
         return {

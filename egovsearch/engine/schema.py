@@ -21,7 +21,10 @@ from egovsearch.engine.analysis import LANGUAGES, LangText
 def build_schema() -> Schema:
     fields: dict[str, Any] = {
         "path": ID(stored=True, unique=True),  # the unique key: ids may repeat (copies)
-        "id": STORED(),  # derived from the path: prefix lookups scan the path lexicon
+        # Derived from the path; indexed (one term) so that its lexicon is the sorted
+        # id list: id prefixes resolve and the table's shortest unique prefixes are
+        # found with one seek each. Copies of a page share an id.
+        "id": ID(stored=True),
         "title": STORED(),
         "source": ID(stored=True, sortable=True),  # display name, for facets
         "source_key": ID(),  # folded name, for case/umlaut-insensitive filters

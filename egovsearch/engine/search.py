@@ -227,6 +227,61 @@ class Reader:
         for raw in self._s.lexicon("path"):
             yield raw.decode("utf-8")
 
+    # -- ids and publication names ----------------------------------------------
+
+    def _terms(self, field: str, prefix: str = "") -> Iterator[str]:
+        """The terms of a field starting with `prefix`, in order; those of deleted
+        documents linger until their segment is merged. (An empty index's
+        reader has no terms at all.)"""
+        reader = self._s.reader()
+        if not reader.doc_count_all():
+            return
+        for raw in reader.expand_prefix(field, prefix):
+            yield raw.decode("utf-8")
+
+    def ids_with_prefix(self, prefix: str) -> list[str]:
+        """The distinct ids starting with `prefix` (lowercase hex) that live documents have."""
+        ids = list(self._terms("id", prefix))
+        if self._s.reader().has_deletions():  # (a posting read per id only when some are gone)
+            ids = [aid for aid in ids if self.docs_with_id(aid)]
+        return ids
+
+    def docs_with_id(self, aid: str) -> list[int]:
+        """The live documents with the id `aid`, in path order (more than one: copies of a page)."""
+        docs = self._s.docs_for_query(wq.Term("id", aid))
+        return sorted(docs, key=lambda d: str(self._s.stored_fields(d)["path"]))
+
+    def short_ids(self, ids: Iterable[str], least: int = 8) -> dict[str, str]:
+        """The shortest prefix, at least `least` characters, of each id that no
+        other id of the index starts with.
+
+        The id lexicon is sorted, so the only ids that can share more than
+        `least - 1` characters with an id are those starting with its first
+        `least`: one seek each (almost always finding the id alone). An id of a
+        deleted document may make a prefix longer than needed, never ambiguous.
+        """
+        out: dict[str, str] = {}
+        for aid in ids:
+            if aid in out:
+                continue
+            shared = 0
+            for other in self._terms("id", aid[:least]):
+                if other != aid:
+                    same = next((i for i, (a, b) in enumerate(zip(aid, other, strict=False)) if a != b),
+                                min(len(aid), len(other)))
+                    shared = max(shared, same)
+            out[aid] = aid[:max(least, shared + 1)]
+        return out
+
+    def source_names(self) -> list[str]:
+        """The publication names of the index, in order (as for every term, a
+        name only deleted articles had lingers until their segment is merged)."""
+        return list(self._terms("source"))
+
+    def has_source_key(self, key: str) -> bool:
+        """Whether a live document has the folded publication name `key` (what --source matches)."""
+        return any(True for _ in self._s.docs_for_query(wq.Term("source_key", key)))
+
 
 @contextmanager
 def open_reader(index_dir: Path) -> Iterator[Reader]:

@@ -40,7 +40,7 @@ if TYPE_CHECKING:
 
 # Bump when the schema or the analysis changes in a way that needs a rebuild.
 # (Here, not in schema.py, so that checking it does not import Whoosh.)
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5  # 5: the id field is indexed (short ids, prefix lookups)
 INDEX_NAME = "MAIN"
 META = "meta.json"
 MANIFEST = "manifest.json"

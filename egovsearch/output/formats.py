@@ -31,13 +31,19 @@ _SURROGATE = r"[\ud800-\udfff]"
 class Options(NamedTuple):
     """How to write: colour (terminal formats), NUL-ended records (paths, ids), a
     leading query field (a --stdin batch) and its name (`lead`: "watch" for saved
-    searches), the table's first rank, highlight spans."""
+    searches), the table's first rank, highlight spans,
+    emphasis without colour (a terminal with NO_COLOR: bold and underline only),
+    an article's absolute paths (show: the file and its copies), the archive
+    root that makes record paths absolute (export)."""
 
     color: bool = False
     nul: bool = False
     with_query: bool = False
     first_rank: int = 1
     marks: Sequence[tuple[int, int]] = ()
+    emphasis: bool = False
+    paths: Sequence[str] = ()
+    archive: str = ""
     lead: str = "query"
 
 
@@ -110,8 +116,15 @@ def _hits(results: Results) -> Iterator[tuple[str | None, SearchResult, Hit]]:
             yield query, result, hit
 
 
-def _hit_object(query: str | None, hit: Hit, o: Options) -> dict[str, Any]:
+def _hit_dict(result: SearchResult, hit: Hit) -> dict[str, Any]:
+    """A hit's fields with its absolute path (as `paths` prints it); `id` is the stable key."""
     obj = hit.to_dict()
+    obj["path"] = os.path.join(result.archive, hit.path)
+    return obj
+
+
+def _hit_object(query: str | None, result: SearchResult, hit: Hit, o: Options) -> dict[str, Any]:
+    obj = _hit_dict(result, hit)
     return {o.lead: query, **obj} if o.with_query else obj
 
 
@@ -119,8 +132,8 @@ def _hits_json(results: Results, out: TextIO, o: Options) -> int:
     # One array over all results, streamed an object a line (as sqlite-utils does).
     out.write("[")
     n = 0
-    for query, _, hit in _hits(results):
-        out.write((",\n " if n else "") + _json(_hit_object(query, hit, o)))
+    for query, result, hit in _hits(results):
+        out.write((",\n " if n else "") + _json(_hit_object(query, result, hit, o)))
         n += 1
     out.write("]\n")
     return n
@@ -130,7 +143,7 @@ def _hits_jsonl(results: Results, out: TextIO, o: Options) -> int:
     n = 0
     for query, result in results:
         for hit in result.hits:
-            out.write(_json(_hit_object(query, hit, o)) + "\n")
+            out.write(_json(_hit_object(query, result, hit, o)) + "\n")
             n += 1
         out.flush()  # each search's lines reach the reader before the next one runs
     return n
@@ -142,8 +155,8 @@ def _hits_csv(results: Results, out: TextIO, o: Options) -> int:
     writer = _Csv(out)
     writer.row(((o.lead,) if o.with_query else ()) + HIT_FIELDS)
     n = 0
-    for query, _, hit in _hits(results):
-        writer.row(([query] if o.with_query else []) + list(hit.to_dict().values()))
+    for query, result, hit in _hits(results):
+        writer.row(([query] if o.with_query else []) + list(_hit_dict(result, hit).values()))
         n += 1
     return n
 
@@ -152,8 +165,8 @@ def _hits_tsv(results: Results, out: TextIO, o: Options) -> int:
     from egovsearch.output.text import one_line
 
     n = 0
-    for query, _, hit in _hits(results):
-        fields = [hit.id, hit.to_dict()["published"], hit.source, hit.title, hit.path]
+    for query, result, hit in _hits(results):
+        fields = [hit.id, hit.to_dict()["published"], hit.source, hit.title, os.path.join(result.archive, hit.path)]
         if o.with_query:
             fields.insert(0, query)
         out.write("\t".join(one_line(f) if f else "" for f in fields) + "\n")
@@ -185,21 +198,37 @@ def _hits_table(results: Results, out: TextIO, o: Options) -> int:
     from egovsearch.output import terminal
 
     return terminal.hit_tables(results, out, color=o.color, with_query=o.with_query, first_rank=o.first_rank,
-                               label=o.lead)
+                               emphasis=o.emphasis, label=o.lead)
 
 
 # --- articles -------------------------------------------------------------------------
 
 
+def _article_dict(article: Article, o: Options) -> dict[str, Any]:
+    """An article's fields, its path absolute (under `o.archive`)."""
+    data = article.to_dict()
+    data["path"] = os.path.join(o.archive, article.path)
+    return data
+
+
 def _article_json(article: Article, out: TextIO, o: Options) -> int:
-    out.write(_json(article.to_dict(), indent=2) + "\n")
+    # `path` (the file asked for) stays for the contract; `paths` after it names
+    # every file of the article: byte-identical copies share one id.
+    data = _article_dict(article, o)
+    paths = list(o.paths) or [data["path"]]
+    shown: dict[str, Any] = {}
+    for key, value in data.items():
+        shown[key] = paths[0] if key == "path" else value
+        if key == "path":
+            shown["paths"] = paths
+    out.write(_json(shown, indent=2) + "\n")
     return 1
 
 
 def _article_text(article: Article, out: TextIO, o: Options) -> int:
     from egovsearch.output import terminal
 
-    terminal.article_text(article, out, color=o.color, marks=o.marks)
+    terminal.article_text(article, out, color=o.color, marks=o.marks, emphasis=o.emphasis, paths=o.paths)
     return 1
 
 
@@ -207,7 +236,7 @@ def _articles_json(articles: Iterable[Article], out: TextIO, o: Options) -> int:
     out.write("[")
     n = 0
     for article in articles:
-        out.write((",\n " if n else "") + _json(article.to_dict()))
+        out.write((",\n " if n else "") + _json(_article_dict(article, o)))
         n += 1
     out.write("]\n")
     return n
@@ -216,7 +245,7 @@ def _articles_json(articles: Iterable[Article], out: TextIO, o: Options) -> int:
 def _articles_jsonl(articles: Iterable[Article], out: TextIO, o: Options) -> int:
     n = 0
     for article in articles:
-        out.write(_json(article.to_dict()) + "\n")
+        out.write(_json(_article_dict(article, o)) + "\n")
         n += 1
     return n
 
@@ -225,7 +254,7 @@ def _articles_csv(articles: Iterable[Article], out: TextIO, o: Options) -> int:
     writer = _Csv(out)
     n = 0
     for article in articles:
-        data = article.to_dict()
+        data = _article_dict(article, o)
         if n == 0:
             writer.row(data)
         writer.row(data.values())
@@ -382,29 +411,38 @@ def write(kind: str, name: str, records: Any, out: TextIO, options: Options | No
 
 
 def write_hits(results: Results, fmt: str, out: TextIO, *, color: bool, nul: bool = False,
-               with_query: bool = False, first_rank: int = 1, lead: str = "query") -> int:
+               with_query: bool = False, first_rank: int = 1, emphasis: bool = False,
+               lead: str = "query") -> int:
     """Write the hits of one or more searches in `fmt`; return how many hits were written.
 
     `first_rank` numbers the table's first row (the CLI passes offset + 1). `nul`
-    ends each line of `paths` and `ids` with NUL instead of a newline. With
-    `with_query` each hit carries the text its search is labelled with, under
-    the name `lead` (a --stdin batch's query; a saved search's name: "watch").
+    ends each line of `paths` and `ids` with NUL instead of a newline. Paths are
+    absolute in every format. `emphasis` without `color`: the table marks the
+    matched words bold and underlined, in no colour (a terminal with NO_COLOR).
+    With `with_query` each hit carries the text its search is labelled with,
+    under the name `lead` (a --stdin batch's query; a saved search's name: "watch").
     """
     return write("hits", fmt, results, out, Options(color=color, nul=nul, with_query=with_query,
-                                                     first_rank=first_rank, lead=lead))
+                                                     first_rank=first_rank, emphasis=emphasis, lead=lead))
 
 
 def write_article(article: Article, fmt: str, out: TextIO, *, color: bool,
-                  marks: Sequence[tuple[int, int]] = ()) -> None:
-    """One whole article: `text` (metadata header, blank line, body) or `json` (with body)."""
-    write("article", fmt, article, out, Options(color=color, marks=marks))
+                  marks: Sequence[tuple[int, int]] = (), emphasis: bool = False,
+                  paths: Sequence[str] = ()) -> None:
+    """One whole article: `text` (metadata header, blank line, body) or `json` (with body).
+
+    `paths`: its absolute paths, the one asked for first, then byte-identical
+    copies (all listed in the header; `path` and `paths` in JSON).
+    """
+    write("article", fmt, article, out, Options(color=color, marks=marks, emphasis=emphasis, paths=paths))
 
 
 def write_articles(articles: Iterable[Article], fmt: str, out: TextIO, *, color: bool = False,
-                   kind: str = "export") -> int:
+                   kind: str = "export", archive: str = "") -> int:
     """Whole records, streamed: for `export` (the default kind) `jsonl` (bulk-loadable)
-    or `csv`; for `articles` (parse) `table` (no body), `json` (one array) or `jsonl`."""
-    return write(kind, fmt, articles, out, Options(color=color))
+    or `csv`; for `articles` (parse) `table` (no body), `json` (one array) or `jsonl`.
+    Paths are made absolute under `archive` (export passes the index's archive)."""
+    return write(kind, fmt, articles, out, Options(color=color, archive=archive))
 
 
 def write_stats(stats: IndexStats, fmt: str, out: TextIO, *, color: bool) -> None:

@@ -14,7 +14,7 @@ import shutil
 from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, Any, TextIO
 
-from egovsearch.core.models import Article, SearchResult
+from egovsearch.core.models import Article, Hit, SearchResult
 from egovsearch.output.text import clean_marked, one_line
 
 if TYPE_CHECKING:  # pragma: no cover - typing only, Rich loads lazily at run time
@@ -24,6 +24,10 @@ if TYPE_CHECKING:  # pragma: no cover - typing only, Rich loads lazily at run ti
     from egovsearch.core.reports import IndexReport, IndexStats, SourceCount, Timeline
 
 _MARK = "bold yellow not dim"  # matched terms stand out of the dim snippet
+# With NO_COLOR on a terminal: no colour, but emphasis (NO_COLOR forbids colour only).
+_MARK_PLAIN = "bold underline not dim"
+_TITLE_MIN = 30  # the title column's width before the source column gets any room
+_SOURCE_MIN = 10  # a narrower source column is dropped
 
 
 def width() -> int:
@@ -31,16 +35,20 @@ def width() -> int:
     return shutil.get_terminal_size((80, 24)).columns
 
 
-def _console(out: TextIO, color: bool, *, live: bool = False) -> Console:
+def _console(out: TextIO, color: bool, *, live: bool = False, emphasis: bool = False) -> Console:
     """A Rich console on `out` that never interprets markup, emoji or highlights text.
 
     `live` (progress bars on stderr): animated, and Rich finds the width itself.
+    `emphasis` without `color`: bold, dim and underline, but no colour (NO_COLOR
+    on a terminal); neither: no styles at all (not a terminal).
     """
     from rich.console import Console
 
+    styled = color or emphasis
     return Console(
-        file=out, width=None if live else width(), color_system="auto" if color else None,
-        force_terminal=color, no_color=not color, markup=False, emoji=False, highlight=False,
+        file=out, width=None if live else width(),
+        color_system="auto" if color else "standard" if emphasis else None,
+        force_terminal=styled, no_color=not color, markup=False, emoji=False, highlight=False,
         legacy_windows=False, force_jupyter=False, force_interactive=live,
     )
 
@@ -70,20 +78,77 @@ def _emit(out: TextIO, lines: Iterable[list[tuple[str, str]]], color: bool) -> N
 
 
 def hit_tables(results: Iterable[tuple[str | None, SearchResult]], out: TextIO, *, color: bool,
-               with_query: bool = False, first_rank: int = 1, label: str = "query") -> int:
+               with_query: bool = False, first_rank: int = 1, emphasis: bool = False,
+               label: str = "query") -> int:
     """One table per search (a `query:` line above it in a batch, `watch:` for a
     saved search's); return the hits drawn."""
-    console = _console(out, color)
+    console = _console(out, color, emphasis=emphasis)
+    mark = _MARK if color else _MARK_PLAIN
     written = 0
     for n, (query, result) in enumerate(results):
-        _hit_table(console, query if with_query else None, result, first_rank, n > 0, label)
+        _hit_table(console, query if with_query else None, result, first_rank, n > 0, mark, label)
         written += len(result.hits)
     return written
 
 
+def _centred(text: str, marks: Sequence[tuple[int, int]], line: int) -> tuple[str, list[tuple[int, int]]]:
+    """`text` cut ahead of its first mark (an ellipsis for what is cut, at a word
+    boundary) so that the mark sits in the middle of two lines of `line`
+    characters, if it would not show in them otherwise: at the end of the first
+    line when it fits there (wrapping at spaces would otherwise push it to the
+    second, leaving the first nearly empty)."""
+    if not marks:
+        return text, []
+    room = 2 * line - 4  # what wrapping at spaces leaves of two lines, about
+    first, end = marks[0]
+    if end <= room:
+        return text, list(marks)
+    before = max(0, (room - (end - first)) // 2)
+    if end - first <= line - 2:
+        before = min(before, line - 2 - (end - first))
+    cut = text.find(" ", first - before - 1, first)  # start at a word: after a space
+    cut = cut + 1 if cut >= 0 else first
+    shift = cut - 1  # the ellipsis takes one character
+    return "…" + text[cut:], [(a - shift, b - shift) for a, b in marks if a >= cut]
+
+
+def _snippet_lines(console: Console, hit: Hit, room: int, mark: str) -> list[Text]:
+    """At most two lines of `room` cells of the hit's snippet, its first match
+    inside them, words never broken (a word longer than a line ends in "…")."""
+    from rich.text import Text
+
+    raw, marks = clean_marked(hit.snippet, hit.marks)
+    raw = raw.replace("\t", " ").replace("\n", " ")
+    lead = len(raw) - len(raw.lstrip())
+    snippet = raw.strip()
+    marks = sorted((a - lead, b - lead) for a, b in marks if a >= lead and b - lead <= len(snippet))
+    if not snippet:
+        return []
+    snippet, marks = _centred(snippet, marks, room)
+    text = Text(snippet, style="dim")
+    for start, end in marks:
+        text.stylize(mark, start, end)
+    lines = list(text.wrap(console, room, overflow="ellipsis"))
+    if len(lines) > 2:  # at most two lines of snippet; mark the cut
+        last = lines[1]
+        last.rstrip()
+        if last.cell_len >= room:  # make room for the ellipsis: drop the last word
+            cut = last.plain.rstrip().rfind(" ")
+            last = last[: cut if cut > 0 else len(last.plain) - 1]
+            last.rstrip()
+        last.append("…", "dim")
+        lines = [lines[0], last]
+    return lines
+
+
 def _hit_table(console: Console, query: str | None, result: SearchResult, first_rank: int, gap: bool,
-               label: str = "query") -> None:
-    """One borderless table: rank, date, source, title with a two-line snippet below it."""
+               mark: str, label: str = "query") -> None:
+    """One borderless table: rank, short id, date, source, title with a two-line snippet below it.
+
+    The columns fit the console's width: the title gets at least 30 cells and
+    the source column what is left up to 20 (none below 10, as at 60 columns).
+    Text wraps at spaces only; a word longer than its column ends in "…".
+    """
     from rich import box
     from rich.table import Table
     from rich.text import Text
@@ -95,64 +160,63 @@ def _hit_table(console: Console, query: str | None, result: SearchResult, first_
     if not result.hits:
         return
     rank_w = len(str(first_rank + len(result.hits) - 1))
-    # Below 60 columns the source gives way to the title. Each column gap is 3 cells
-    # (separator and padding, no outer edge); the title takes the rest.
-    source_w = min(20, max(len("Source"), *(len(one_line(h.source or "")) for h in result.hits)))
-    source_w = source_w if console.width >= 60 else 0
-    title_w = max(10, console.width - rank_w - 10 - source_w - (9 if source_w else 6))
+    ids = [one_line(h.short_id or h.id) for h in result.hits]
+    # Below 60 columns the id and the source give way to the title.
+    id_w = max(len("Id"), *(len(i) for i in ids)) if console.width >= 60 else 0
+    # Each column gap is 3 cells (separator and padding, no outer edge); the title takes the rest.
+    fixed = rank_w + 10 + (id_w + 3 if id_w else 0)
+    longest = max(len("Source"), *(len(one_line(h.source or "")) for h in result.hits))
+    room = console.width - fixed - 9 - _TITLE_MIN
+    source_w = min(20, longest, room) if room >= _SOURCE_MIN else 0
+    title_w = max(10, console.width - fixed - source_w - (9 if source_w else 6))
     table = Table(box=box.SIMPLE, show_edge=False, pad_edge=False, show_lines=True, header_style="bold")
     table.add_column("#", justify="right", width=rank_w, no_wrap=True)
+    if id_w:
+        table.add_column("Id", width=id_w, no_wrap=True)
     table.add_column("Published", width=10, no_wrap=True)
     if source_w:
-        table.add_column("Source", width=source_w, overflow="fold")
-    table.add_column("Title", width=title_w, overflow="fold")
-    for rank, hit in enumerate(result.hits, start=first_rank):
-        cell = Text(one_line(hit.title), style="bold", end="")
-        snippet, marks = clean_marked(hit.snippet, hit.marks)
-        snippet = snippet.replace("\t", " ").replace("\n", " ").strip()
-        if snippet:
-            text = Text(snippet, style="dim")
-            for start, end in marks:
-                text.stylize(_MARK, start, end)
-            lines = list(text.wrap(console, title_w, overflow="fold"))
-            if len(lines) > 2:  # at most two lines of snippet; mark the cut
-                last = lines[1]
-                last.rstrip()
-                if last.cell_len >= title_w:  # make room for the ellipsis: drop the last word
-                    cut = last.plain.rstrip().rfind(" ")
-                    last = last[: cut if cut > 0 else len(last.plain) - 1]
-                    last.rstrip()
-                last.append("…", "dim")
-                lines = [lines[0], last]
-            cell = Text("\n").join([cell, *lines])
+        table.add_column("Source", width=source_w, overflow="ellipsis")
+    table.add_column("Title", width=title_w, overflow="ellipsis")
+    for rank, (hit, short) in enumerate(zip(result.hits, ids, strict=True), start=first_rank):
+        title = Text(one_line(hit.title), style="bold", end="")
+        lines = [*title.wrap(console, title_w, overflow="ellipsis"), *_snippet_lines(console, hit, title_w, mark)]
         source = [Text(one_line(hit.source or ""))] if source_w else []
-        table.add_row(Text(str(rank)), Text(hit.to_dict()["published"] or ""), *source, cell)
+        ident = [Text(short)] if id_w else []
+        table.add_row(Text(str(rank)), *ident, Text(hit.to_dict()["published"] or ""), *source,
+                      Text("\n").join(lines))
     console.print(table)
 
 
 # --- articles -------------------------------------------------------------------------
 
 
-def article_text(article: Article, out: TextIO, *, color: bool, marks: Sequence[tuple[int, int]] = ()) -> None:
-    """One whole article: a metadata header, a blank line, the body (marks highlighted in colour)."""
+def article_text(article: Article, out: TextIO, *, color: bool, marks: Sequence[tuple[int, int]] = (),
+                 emphasis: bool = False, paths: Sequence[str] = ()) -> None:
+    """One whole article: a metadata header, a blank line, the body (marks highlighted:
+    in colour, or bold and underlined with `emphasis` alone).
+
+    `paths`: the article's absolute paths, a Path line each (byte-identical
+    copies are one article); without them, its path in the archive.
+    """
     data = article.to_dict()
     header = [("Title", article.title), ("Source", article.source), ("Published", data["published"]),
-              ("Crawled", data["crawled"]), ("Language", article.language), ("Path", article.path),
-              ("Id", article.id)]
+              ("Crawled", data["crawled"]), ("Language", article.language),
+              *(("Path", p) for p in (paths or [article.path])), ("Id", article.id)]
     lines = [[(f"{key + ':':<11}", "bold"), (one_line(value) if value else "unknown", "")]
              for key, value in header]
     body, spans = clean_marked(article.body, marks)
-    if not color:
+    if not (color or emphasis):
         _emit(out, lines, False)
         out.write("\n" + body + "\n")
         return
     from rich.text import Text
 
-    _emit(out, lines, True)
+    console = _console(out, color, emphasis=emphasis)
+    for line in lines:
+        console.print(_styled(line), soft_wrap=True)
     text = Text(body)
     for start, end in spans:
-        text.stylize(_MARK, start, end)
-    console = _console(out, True)
+        text.stylize(_MARK if color else _MARK_PLAIN, start, end)
     console.print()
     console.print(text)
 

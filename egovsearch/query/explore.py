@@ -13,9 +13,10 @@ import os
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 
-from egovsearch.core.archive import article_id, parse_file
+from egovsearch.core.archive import parse_file
 from egovsearch.core.errors import AmbiguousId, ArticleNotFound, EgovsearchError, shown
 from egovsearch.core.models import Article, SearchRequest, SearchResult
 from egovsearch.core.reports import IndexStats, SourceCount, Timeline
@@ -26,7 +27,7 @@ from egovsearch.engine.scoring import best_first
 from egovsearch.engine.search import Reader, Stored, open_reader
 from egovsearch.engine.store import index_bytes, read_meta
 from egovsearch.query.compile import compile_request
-from egovsearch.query.run import hit, matching
+from egovsearch.query.run import hit, matching, with_short_ids
 
 SIMILAR_TERMS = 25  # key terms of the reference article that make the similarity query
 
@@ -91,30 +92,58 @@ def _matching_columns(r: Reader, index_dir: Path, request: SearchRequest) -> Ite
             yield source, published
 
 
+def _period_number(d: date, by: str) -> int:
+    """A period as a number that counts up by one per period: the year, or 12 * year + month - 1."""
+    return d.year if by == "year" else d.year * 12 + d.month - 1
+
+
+def _period_label(number: int, by: str) -> str:
+    return f"{number:04d}" if by == "year" else f"{number // 12:04d}-{number % 12 + 1:02d}"
+
+
 def timeline(index_dir: Path, request: SearchRequest, by: str = "year") -> Timeline:
-    """Matching articles per year or month; undated ones counted apart."""
-    width = 4 if by == "year" else 6
+    """Matching articles per year or month; undated ones counted apart.
+
+    Every period from the first to the last with a dated hit is listed, those
+    without any as 0 (a chart and a spreadsheet then show the gaps); the
+    request's `since` and `until`, when given, are the ends instead (both
+    given: every period between them, even when nothing matched).
+    """
     with open_reader(index_dir) as r:
-        periods: Counter[str] = Counter()
+        counts: Counter[int] = Counter()
         undated = 0
         for v in r.published(matching(r, index_dir, request)):
             if v:
-                key = str(v)[:width]
-                periods[key if by == "year" else f"{key[:4]}-{key[4:]}"] += 1
+                counts[v // 10000 if by == "year" else v // 10000 * 12 + v // 100 % 100 - 1] += 1
             else:
                 undated += 1
-    rows = tuple(sorted(periods.items()))
-    return Timeline(periods=rows, undated=undated, total=sum(periods.values()) + undated)
+    lo = _period_number(request.since, by) if request.since else min(counts, default=None)
+    hi = _period_number(request.until, by) if request.until else max(counts, default=None)
+    rows: tuple[tuple[str, int], ...] = ()  # (one end given and nothing dated found: no rows)
+    if lo is not None and hi is not None:
+        rows = tuple((_period_label(p, by), counts[p]) for p in range(lo, hi + 1))
+    return Timeline(periods=rows, undated=undated, total=sum(counts.values()) + undated)
 
 
 @dataclass(frozen=True, slots=True)
 class _Ref:
     docnum: int
     stored: Stored
+    paths: tuple[str, ...]  # every indexed path with this article's id (copies), this one first
+
+
+def _ref(r: Reader, docnum: int) -> _Ref:
+    stored = r.stored(docnum)
+    others = [r.stored(d).path for d in r.docs_with_id(stored.id) if d != docnum]
+    return _Ref(docnum, stored, (stored.path, *others))
 
 
 def _resolve(r: Reader, ref: str) -> _Ref:
-    """An article by id, unique id prefix, or path (relative to the archive or absolute)."""
+    """An article by id, unique id prefix, or path (relative to the archive or absolute).
+
+    Byte-identical copies (the same id in two files) are one article: its
+    record names every path.
+    """
     missing = ArticleNotFound(f"no article with the id or path '{shown(ref)}'")
     if not ref.strip():
         raise missing
@@ -123,26 +152,16 @@ def _resolve(r: Reader, ref: str) -> _Ref:
         rel = os.path.relpath(ref, r.archive)
     docnum = r.document_number(rel.replace(os.sep, "/"))
     if docnum is not None:
-        return _Ref(docnum, r.stored(docnum))
+        return _ref(r, docnum)
     key = ref.lower()
     if any(ch not in "0123456789abcdef" for ch in key):
         raise missing
-    # Ids come from file names: scan the path lexicon (no separate id field).
-    matches: dict[str, list[str]] = {}
-    for path in r.indexed_paths():
-        aid = article_id(path)
-        if aid.startswith(key):
-            matches.setdefault(aid, []).append(path)
-    if not matches:
+    ids = r.ids_with_prefix(key)  # the id lexicon is sorted: a seek, then the ids with that prefix
+    if not ids:
         raise missing
-    if len(matches) > 1:
-        raise AmbiguousId(ref, sorted(matches))
-    paths = next(iter(matches.values()))
-    if len(paths) > 1:  # the same page stored twice: name both paths
-        raise AmbiguousId(ref, sorted(paths))
-    docnum = r.document_number(paths[0])
-    assert docnum is not None  # a path of the lexicon
-    return _Ref(docnum, r.stored(docnum))
+    if len(ids) > 1:
+        raise AmbiguousId(ref, ids)
+    return _ref(r, r.docs_with_id(ids[0])[0])
 
 
 def _read(archive: str, rel: str) -> Article:
@@ -154,8 +173,9 @@ def _read(archive: str, rel: str) -> Article:
 
 
 def article(index_dir: Path, ref: str, highlight: str | None = None
-            ) -> tuple[Article, tuple[tuple[int, int], ...], str]:
-    """The whole article, spans of `highlight`'s terms in its body, and its absolute path."""
+            ) -> tuple[Article, tuple[tuple[int, int], ...], tuple[str, ...]]:
+    """The whole article, spans of `highlight`'s terms in its body, and its
+    absolute paths: the one asked for first, then any copies (the same id)."""
     with open_reader(index_dir) as r:
         found = _resolve(r, ref)
         art = _read(r.archive, found.stored.path)
@@ -166,7 +186,7 @@ def article(index_dir: Path, ref: str, highlight: str | None = None
             terms = compile_request(index_dir, SearchRequest(query=highlight)).terms_of(art.language)
             marks = tuple(match_spans(art.body, art.language, terms))
         archive = r.archive
-    return art, marks, os.path.join(archive, found.stored.path)
+    return art, marks, tuple(os.path.join(archive, p) for p in found.paths)
 
 
 def similar(index_dir: Path, ref: str, limit: int = 10) -> SearchResult:
@@ -190,7 +210,7 @@ def similar(index_dir: Path, ref: str, limit: int = 10) -> SearchResult:
         query = n.AnyOf(tuple(n.Term(fname, t, boost=w / best) for w, t in top))
         others = [(score, d) for score, d in r.matches(query) if d != found.docnum]
         terms = {lang: frozenset(t for _, t in top)}
-        hits = tuple(hit(r, d, score, terms) for score, d in best_first(others, limit))
+        hits = with_short_ids(r, tuple(hit(r, d, score, terms) for score, d in best_first(others, limit)))
         return SearchResult(total=len(others), hits=hits, archive=r.archive)
 
 

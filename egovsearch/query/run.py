@@ -2,7 +2,8 @@
 (``query.compile``, pure), run over the open index (``engine.search``), and
 turn what was found into records (``Hit``, ``SearchResult``).
 
-``search`` and ``explain`` are the query command; ``query.explore`` (timeline,
+``search``, ``explain`` and ``unknown_sources`` (the note on a --source no
+publication has) are the query command; ``query.explore`` (timeline,
 export, similar, show --highlight, sources, stats) uses `matching` and
 `hit` over the same reader. Snippets (``query.snippets``) and spelling
 suggestions (``query.suggest``) are made only when asked for.
@@ -10,11 +11,13 @@ suggestions (``query.suggest``) are made only when asked for.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Set
+from collections.abc import Mapping, Sequence, Set
+from dataclasses import replace
 from pathlib import Path
 from typing import cast
 
 from egovsearch.core.models import Hit, SearchRequest, SearchResult
+from egovsearch.core.textfold import fold_name
 from egovsearch.engine.nodes import InTitle
 from egovsearch.engine.search import Reader, TitleCheck, open_reader
 from egovsearch.query.compile import compile_request
@@ -23,10 +26,11 @@ Marks = tuple[tuple[int, int], ...]
 
 
 def search(index_dir: Path, request: SearchRequest, *, snippets: bool = True,
-           suggest: bool = True) -> SearchResult:
+           suggest: bool = True, short_ids: bool = False) -> SearchResult:
     """Run a search; `request.limit` 0 counts only. Without `snippets` no
     page is read again (every Hit's snippet is ""); without `suggest` no
-    "Did you mean" is looked for."""
+    "Did you mean" is looked for; with `short_ids` each Hit gets its shortest
+    unique id prefix."""
     with open_reader(index_dir) as reader:
         c = compile_request(index_dir, request)
         query, flt = c.runnable()
@@ -35,6 +39,8 @@ def search(index_dir: Path, request: SearchRequest, *, snippets: bool = True,
         # Without text terms nothing is relevant: the filters' own scores mean nothing.
         hits = tuple(hit(reader, docnum, score if c.query is not None else 0.0, c.terms, snippets=snippets)
                      for score, docnum in top[request.offset:]) if want != 0 else ()
+        if short_ids:
+            hits = with_short_ids(reader, hits)
         archive = reader.archive
     suggestion = None
     if suggest and total == 0 and request.query:
@@ -63,6 +69,37 @@ def hit(reader: Reader, docnum: int, score: float, terms: Mapping[str, Set[str]]
         snippet, marks = page_snippet(reader.archive, f.path, f.language, terms.get(f.language, frozenset()))
     return Hit(id=f.id, path=f.path, title=f.title, source=f.source, published=f.published,
                crawled=f.crawled, language=f.language, score=score, snippet=snippet, marks=marks)
+
+
+def with_short_ids(reader: Reader, hits: tuple[Hit, ...]) -> tuple[Hit, ...]:
+    """`hits` with their shortest unique id prefixes (one lexicon seek each)."""
+    short = reader.short_ids(h.id for h in hits)
+    return tuple(replace(h, short_id=short[h.id]) for h in hits)
+
+
+def unknown_sources(index_dir: Path, names: Sequence[str]) -> list[tuple[str, tuple[str, ...]]]:
+    """The `names` no article of the index has as its publication (compared as
+    the --source filter does: case- and umlaut-insensitive), each with up to
+    three of the nearest publication names: those containing it first, then
+    the most similar (difflib)."""
+    if not names:
+        return []
+    with open_reader(index_dir) as r:
+        missing = [name for name in dict.fromkeys(names) if not r.has_source_key(fold_name(name))]
+        known = r.source_names() if missing else []
+    by_key: dict[str, str] = {}
+    for name in known:
+        by_key.setdefault(fold_name(name), name)
+    out = []
+    for name in missing:
+        key = fold_name(name)
+        import difflib  # (only when a name is missing)
+
+        containing = sorted((k for k in by_key if key and key in k), key=lambda k: (len(k), k))
+        close = difflib.get_close_matches(key, list(by_key), n=3, cutoff=0.6)
+        nearest = list(dict.fromkeys([*containing, *close]))[:3]
+        out.append((name, tuple(by_key[k] for k in nearest)))
+    return out
 
 
 def _title_line(node: InTitle, check: TitleCheck) -> str:
