@@ -205,20 +205,37 @@ def index(
     jobs: Annotated[int | None, typer.Option(min=1, help="Worker processes [default: all cores].")] = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar or summary.")] = False,
     wait: Annotated[float, typer.Option(min=0, help="Seconds to wait for another running index.")] = 5.0,
+    force: Annotated[bool, typer.Option(
+        "--force", help="Remove articles even when most of the index would go (an empty archive).")] = False,
 ) -> None:
     """Build or update the index: only new, changed, renamed and removed files are touched.
 
-    Example: egovsearch index --archive ~/archive --index ~/archive-index
+    A run that would remove more than half of the index's articles (and more
+    than 20), or a --rebuild from an archive without articles, asks first on a
+    terminal and otherwise stops with exit 2, changing nothing; --force lets it
+    through. Example: egovsearch index --archive ~/archive --index ~/archive-index
     """
     from egovsearch import api
+    from egovsearch.core.errors import WouldRemoveMost
     from egovsearch.output import terminal
 
     with user_errors():
         ix = index_path(index_dir)
         source = archive or api.recorded_archive(ix) or _bundled_archive()
-        with terminal.Progress(sys.stderr, enabled=not quiet and _tty(sys.stderr)) as bar:
-            report = api.update_index(source, ix, rebuild=rebuild, jobs=jobs, progress=bar.update,
-                                      lock_timeout=wait)
+        while True:
+            try:
+                with terminal.Progress(sys.stderr, enabled=not quiet and _tty(sys.stderr)) as bar:
+                    report = api.update_index(source, ix, rebuild=rebuild, jobs=jobs, progress=bar.update,
+                                              lock_timeout=wait, force=force)
+                break
+            except WouldRemoveMost as e:
+                # Asked only where a person answers; a script gets the error (exit 2).
+                if force or not (_tty(sys.stdin) and _tty(sys.stderr)):
+                    raise
+                if not typer.confirm(e.question, default=False, err=True):
+                    error("not confirmed; nothing was changed")
+                    raise typer.Exit(ExitCode.ERROR) from None
+                force = True
         if not quiet:
             terminal.write_report(report, sys.stderr, color=_color(sys.stderr))
 
