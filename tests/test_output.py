@@ -433,7 +433,7 @@ def test_report() -> None:
   skipped f3.txt: empty file
   skipped f4.txt: empty file
   ... and 2 more
-  rebuilt vocab-de.tsv: it was missing or damaged
+  rebuilt vocab-de.tsv: it was missing, damaged or out of date
   removed 29 leftover files of an earlier interrupted or failed run
 Index updated in 1.2 s: 3 added, 1 updated, 0 renamed, 2 removed, 10 unchanged, 7 skipped
 """

@@ -196,6 +196,15 @@ def _run_queries(index: Path, base: SearchRequest, queries: list[str | None], fm
     return total, failed
 
 
+def _confirm(question: str) -> bool:
+    """Ask on stderr, read the answer from stdin; anything but y/yes (or end of
+    input) is No. Not typer.confirm: its prompt writes the last character of
+    the question to stdout (a readline work-around), and stdout is for data."""
+    sys.stderr.write(f"{question} [y/N]: ")
+    sys.stderr.flush()
+    return sys.stdin.readline().strip().lower() in ("y", "yes")
+
+
 def index(
     archive: Annotated[Path | None, typer.Option(
         envvar="EGOVSEARCH_ARCHIVE", show_default="the index's own archive, else ./seeds",
@@ -232,7 +241,7 @@ def index(
                 # Asked only where a person answers; a script gets the error (exit 2).
                 if force or not (_tty(sys.stdin) and _tty(sys.stderr)):
                     raise
-                if not typer.confirm(e.question, default=False, err=True):
+                if not _confirm(e.question):
                     error("not confirmed; nothing was changed")
                     raise typer.Exit(ExitCode.ERROR) from None
                 force = True

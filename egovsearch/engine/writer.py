@@ -425,24 +425,29 @@ class Plan:
         return {t.rel for t in self.to_read if t.old_hash is not None}
 
 
-def _load_manifest(index_dir: Path, archive: Path) -> tuple[dict[str, Any] | None, bool]:
+def _load_manifest(index_dir: Path, archive: Path) -> tuple[dict[str, Any] | None, bool, bool]:
     """The manifest if it describes the current index generation of this archive,
-    and whether it had to be recovered from the index (it needs writing)."""
+    whether it had to be recovered from the index (it needs writing), and
+    whether it is an intact one of an older generation: a run committed and
+    then was killed or failed before its side files were written, so the
+    vocabularies miss that run's words."""
     gen = generation(index_dir)
     try:
         meta = read_meta(index_dir)
     except IndexDamaged:
-        return None, False  # a garbled meta.json: rebuild
+        return None, False, False  # a garbled meta.json: rebuild
     if gen is None or meta.schema != SCHEMA_VERSION or meta.archive != str(archive):
-        return None, False
+        return None, False, False
     try:
         data = read_json(index_dir / MANIFEST)
     except ValueError:
         data = None  # garbled: the index's stored fingerprints rebuild it
     if not isinstance(data, dict) or data.get("generation") != gen or not isinstance(data.get("files"), dict):
         recovered = _manifest_from_index(index_dir)  # killed between commit and manifest write, or garbled
-        return recovered, recovered is not None
-    return data, False
+        older = (isinstance(data, dict) and isinstance(data.get("files"), dict)
+                 and isinstance(data.get("generation"), int) and data["generation"] < gen)
+        return recovered, recovered is not None, recovered is not None and older
+    return data, False, False
 
 
 def _vocab_stat(index_dir: Path, lang: str) -> list[int] | None:
@@ -516,13 +521,15 @@ def plan(archive: Path, index_dir: Path, *, rebuild: bool = False, force: bool =
             rebuild from an archive without a single file while the index
             holds articles.
     """
-    manifest, recovered = (None, False) if rebuild else _load_manifest(index_dir, archive)
+    manifest, recovered, behind = (None, False, False) if rebuild else _load_manifest(index_dir, archive)
     old: dict[str, list[Any]] = manifest["files"] if manifest else {}
     old_skipped: dict[str, list[Any]] = manifest.get("skipped", {}) if manifest else {}
     walk_skips: list[Skipped] = []
     p = Plan([], {}, {}, {}, walk_skips, manifest is None, manifest_repair=recovered)
     if manifest is not None:
         p.vocab_repair = _vocab_repairs(index_dir, manifest)
+        if behind:
+            p.vocab_repair = {lang: "older than the index" for lang in LANGS}
         recorded_segments = manifest.get("segments")
         if isinstance(recorded_segments, list) and all(isinstance(x, str) for x in recorded_segments):
             p.segments = set(recorded_segments)

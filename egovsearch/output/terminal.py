@@ -250,7 +250,7 @@ def write_report(report: IndexReport, err: TextIO, *, color: bool) -> None:
     if len(report.skipped) > 5:
         lines.append([(f"  ... and {len(report.skipped) - 5} more", "dim")])
     for name in report.repaired:
-        lines.append([("  rebuilt ", "yellow"), (one_line(name), ""), (": it was missing or damaged", "dim")])
+        lines.append([("  rebuilt ", "yellow"), (one_line(name), ""), (": it was missing, damaged or out of date", "dim")])
     if report.cleaned:
         files = "file" if report.cleaned == 1 else "files"
         lines.append([("  removed ", "yellow"), (f"{report.cleaned} leftover {files}", ""),
