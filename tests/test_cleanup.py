@@ -46,7 +46,7 @@ from egovsearch.query import explore
 
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))  # the benchmarks package, as in test_reliability.py
-from benchmarks.corpus import generate
+from benchmarks.corpus import generate  # noqa: E402
 
 QUERIES = ("online", "shared services", "Verwaltung", "budget")
 
