@@ -12,6 +12,7 @@ otherwise, with the reason).
 from __future__ import annotations
 
 import errno
+import json
 import os
 import re
 import shutil
@@ -156,6 +157,19 @@ def test_a_no_op_run_opens_no_index_to_look_for_leftovers(built: tuple[Path, Pat
     archive, ix = built
     monkeypatch.setattr(store, "segment_ids", lambda index_dir: pytest.fail("the index was opened"))
     assert update_index(archive, ix, jobs=1).cleaned == 0
+
+
+def test_a_manifest_without_segments_learns_them_once(built: tuple[Path, Path],
+                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    """An index written before the manifest recorded its segments."""
+    archive, ix = built
+    manifest = json.loads((ix / "manifest.json").read_text(encoding="utf-8"))
+    segments = manifest.pop("segments")
+    (ix / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
+    assert update_index(archive, ix, jobs=1).repaired == ()
+    assert json.loads((ix / "manifest.json").read_text(encoding="utf-8"))["segments"] == segments
+    monkeypatch.setattr(store, "segment_ids", lambda index_dir: pytest.fail("the index was opened"))
+    update_index(archive, ix, jobs=1)
 
 
 # -- failures: this run's files go, one line says why --------------------------------------------

@@ -159,6 +159,27 @@ def test_a_rebuild_of_an_empty_archive_is_refused_then_forced(built: tuple[Path,
     assert explore.stats(ix).articles == 0
 
 
+def test_another_archive_would_replace_the_index_and_is_refused(built: tuple[Path, Path], tmp_path: Path) -> None:
+    """Another --archive implies a rebuild: judged by what it would remove."""
+    archive, ix = built
+    before = snapshot(ix)
+    other = make_archive(tmp_path / "other", {f"x/{rel}": text for rel, text in list(pages().items())[:5]},
+                         seed=False)
+    with pytest.raises(WouldRemoveMost) as e:
+        update_index(other, ix, jobs=1)
+    assert (e.value.count, e.value.total, e.value.rebuild) == (N - 5, N, False)  # 5 look moved, 35 would go
+    assert snapshot(ix) == before
+    assert update_index(other, ix, jobs=1, force=True).added == 5
+
+
+def test_a_rebuild_after_moving_every_file_is_not_asked(built: tuple[Path, Path]) -> None:
+    archive, ix = built
+    (archive / "moved").mkdir()
+    for year in ("2010", "2011"):
+        (archive / year).rename(archive / "moved" / year)
+    assert update_index(archive, ix, rebuild=True, jobs=1).added == N
+
+
 def test_a_rebuild_with_articles_and_a_first_build_of_nothing_are_not_asked(built: tuple[Path, Path],
                                                                              tmp_path: Path) -> None:
     archive, ix = built

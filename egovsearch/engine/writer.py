@@ -81,6 +81,7 @@ from egovsearch.engine.store import (
     leftovers,
     read_meta,
     remove_leftovers,
+    segment_ids,
 )
 
 # progress(phase, done, total): `total` 0 when the phase has no count.
@@ -557,27 +558,33 @@ def plan(archive: Path, index_dir: Path, *, rebuild: bool = False, force: bool =
         p.to_read.append(ToRead(f.relpath, f.size, f.mtime_ns, old_hash))
     p.removed = {rel: ManifestEntry(*old[rel]).hash for rel in sorted(set(old) - seen)}
     if not force:
-        _refuse_mass_removal(archive, index_dir, p, old, found=bool(seen))
+        _refuse_mass_removal(archive, index_dir, p, old, seen)
     return p
 
 
-def _refuse_mass_removal(archive: Path, index_dir: Path, p: Plan, old: dict[str, list[Any]], *,
-                         found: bool) -> None:
+def _refuse_mass_removal(archive: Path, index_dir: Path, p: Plan, old: dict[str, list[Any]],
+                         seen: set[str]) -> None:
     """Raise WouldRemoveMost for a run that would empty most of the index.
 
-    Files that look moved (a new file with the id and size of a removed one;
-    ids come from the file names) are not counted: moving the archive's folders
-    around is no reason to ask.
+    A rebuild (asked for, or implied by another archive or schema) is judged
+    by the files the index's last manifest lists, whatever its generation: a
+    rebuild from another archive would replace them too. Files that look moved
+    (a new file with the id and size of a removed one; ids come from the file
+    names) are not counted: moving the archive's folders around is no reason
+    to ask.
     """
+    removed: list[str] = list(p.removed)
     if p.rebuild:
-        if not found and (held := _committed_articles(index_dir)) > 0:
+        held = _committed_articles(index_dir)
+        if not seen and held > 0:
             raise WouldRemoveMost(str(archive), held, held, rebuild=True)
-        return
-    if len(p.removed) <= REMOVE_FREELY:
+        old = _listed_files(index_dir) if held > REMOVE_FREELY else {}
+        removed = [rel for rel in old if rel not in seen]
+    if len(removed) <= REMOVE_FREELY:
         return
     arrived = Counter((arc.article_id(t.rel), t.size) for t in p.to_read if t.old_hash is None)
     count = 0
-    for rel in p.removed:
+    for rel in removed:
         size, _mtime, _hash, aid = old[rel]
         if arrived[(aid, size)] > 0:
             arrived[(aid, size)] -= 1
@@ -585,6 +592,18 @@ def _refuse_mass_removal(archive: Path, index_dir: Path, p: Plan, old: dict[str,
             count += 1
     if count > REMOVE_FREELY and count * 2 > len(old):
         raise WouldRemoveMost(str(archive), count, len(old))
+
+
+def _listed_files(index_dir: Path) -> dict[str, list[Any]]:
+    """The indexed files the manifest lists, of whatever generation; {} if it cannot be read."""
+    try:
+        data = read_json(index_dir / MANIFEST)
+    except (ValueError, OSError):
+        return {}
+    files = data.get("files") if isinstance(data, dict) else None
+    if not isinstance(files, dict):
+        return {}
+    return {rel: e for rel, e in files.items() if isinstance(e, list) and len(e) == 4}
 
 
 def _committed_articles(index_dir: Path) -> int:
@@ -625,10 +644,16 @@ def update_index(archive: Path, index_dir: Path, *, rebuild: bool = False, jobs:
             progress(READING, 0, 0)
         p = plan(archive, index_dir, rebuild=rebuild, force=force)
         cleaned = remove_leftovers(index_dir, leftovers(index_dir, p.segments))
+        record_segments = False
+        if p.segments is None and not p.rebuild and not p.manifest_repair:
+            # A manifest written before it recorded the segments: recorded now
+            # (once), so that later no-op runs need not open Whoosh to look for leftovers.
+            p.segments = segment_ids(index_dir)
+            record_segments = p.segments is not None
         jobs = jobs or os.cpu_count() or 1
         try:
             if not p.to_read and not p.removed and not p.rebuild:
-                if p.vocab_repair or p.manifest_repair or p.refreshed:  # only side files to write: no Whoosh
+                if p.vocab_repair or p.manifest_repair or p.refreshed or record_segments:  # only side files
                     _save_state(archive, index_dir, p, [], jobs, progress, committed=False)
                 return _report(p, [], time.monotonic() - t0, cleaned)
             batches = _write(archive, index_dir, p, jobs, progress, lock_timeout)
