@@ -151,7 +151,7 @@ def test_a_rebuild_of_an_empty_archive_is_refused_then_forced(built: tuple[Path,
     empty(archive)
     code, out, err = cli("index", "--archive", archive, "--index", ix, "--rebuild")
     assert (code, out, err) == (2, "", (
-        f"Error: --rebuild would replace the index's {N} articles with none: the archive {archive.resolve()} "
+        f"Error: rebuilding would replace the index's {N} articles with none: the archive {archive.resolve()} "
         "holds no article (is it mounted?); nothing was changed; run again with --force to go ahead\n"))
     assert snapshot(ix) == before
     code, _, err = cli("index", "--archive", archive, "--index", ix, "--rebuild", "--force")

@@ -136,7 +136,7 @@ class WouldRemoveMost(EgovsearchError):
 
     def __init__(self, archive: str, count: int, total: int, *, rebuild: bool = False) -> None:
         if rebuild:
-            what = (f"--rebuild would replace the index's {total:,} articles with none: "
+            what = (f"rebuilding would replace the index's {total:,} articles with none: "
                     f"the archive {archive} holds no article (is it mounted?)")
         else:
             what = (f"this run would remove {count:,} of the index's {total:,} articles: "
@@ -151,8 +151,8 @@ class WouldRemoveMost(EgovsearchError):
     def question(self) -> str:
         """What a terminal asks instead of refusing."""
         if self.rebuild:
-            return (f"The archive {self.archive} holds no article: --rebuild would replace the "
-                    f"index's {self.total:,} articles with none. Go ahead?")
+            return (f"The archive {self.archive} holds no article (is it mounted?): rebuilding would "
+                    f"replace the index's {self.total:,} articles with none. Go ahead?")
         return (f"{self.count:,} of the index's {self.total:,} articles are gone from the archive "
                 f"{self.archive} (is it mounted?). Remove them from the index?")
 
