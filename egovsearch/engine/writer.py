@@ -726,6 +726,8 @@ def _write(archive: Path, index_dir: Path, p: Plan, jobs: int, progress: Progres
                 raise
     if ix is None:
         ix = create_in(str(index_dir), build_schema(), indexname=INDEX_NAME)
+    opened: list[Any] = []
+    _record_files(ix.storage, opened)
     try:
         writer = ix.writer(timeout=lock_timeout, limitmb=LIMIT_MB, compound=COMPOUND, codec=BlockCodec())
     except LockError:
@@ -778,7 +780,7 @@ def _write(archive: Path, index_dir: Path, p: Plan, jobs: int, progress: Progres
         p.committed = True
         writer._finish()
     except BaseException:
-        _abandon(writer)
+        _abandon(writer, opened)
         raise
     expected = before - deleted + sum(b.docs for b in batches)
     ix = open_index(index_dir, check_version=False)  # meta.json is rewritten below
@@ -790,32 +792,51 @@ def _write(archive: Path, index_dir: Path, p: Plan, jobs: int, progress: Progres
     return batches
 
 
-def _abandon(writer: Any) -> None:
+def _record_files(storage: Any, opened: list[Any]) -> None:
+    """Collect every file the writer creates in `storage` and its temporary
+    storages (segment files, column and pool temporaries) in `opened`."""
+    create_file, temp_storage = storage.create_file, storage.temp_storage
+
+    def create(name: str, *args: Any, **kwargs: Any) -> Any:
+        opened.append(f := create_file(name, *args, **kwargs))
+        return f
+
+    def temp(*args: Any, **kwargs: Any) -> Any:
+        t = temp_storage(*args, **kwargs)
+        _record_files(t, opened)
+        return t
+
+    storage.create_file, storage.temp_storage = create, temp
+
+
+def _abandon(writer: Any, opened: list[Any]) -> None:
     """Cancel a writer after a failure without raising again: on a full disk,
-    closing its files fails too, and the first error is the one to report.
-    Whoosh's write lock is released in any case (the files go with the
-    leftovers)."""
+    closing its files fails too (their buffers cannot be flushed), and the
+    first error is the one to report. Every file it created is closed all the
+    same (an open descriptor would keep a deleted file's space in use), and
+    Whoosh's write lock is released; the files go with the leftovers."""
     if writer.is_closed:
         return
     try:
         writer.cancel()
-    except Exception:  # noqa: BLE001 - the original error is on its way
-        for part in (getattr(writer, "perdocwriter", None), getattr(writer, "fieldwriter", None)):
-            try:
-                if part is not None and not part.is_closed:
-                    part.close()
-            except Exception:  # noqa: BLE001, S110
-                pass
-        try:
-            writer._tempstorage.destroy()
+        return
+    except Exception:  # noqa: BLE001, S110 - the original error is on its way
+        pass
+    for f in opened:
+        try:  # the raw file, not StructFile.close: its callbacks would write again
+            f.file.close()  # a buffered file closes its descriptor even when the flush fails
         except Exception:  # noqa: BLE001, S110
             pass
-        try:
-            if writer.writelock:
-                writer.writelock.release()
-        except Exception:  # noqa: BLE001, S110
-            pass
-        writer.is_closed = True
+    try:
+        writer._tempstorage.destroy()
+    except Exception:  # noqa: BLE001, S110
+        pass
+    try:
+        if writer.writelock:
+            writer.writelock.release()
+    except Exception:  # noqa: BLE001, S110
+        pass
+    writer.is_closed = True
 
 
 def _save_state(archive: Path, index_dir: Path, p: Plan, batches: list[_Batch], jobs: int,
