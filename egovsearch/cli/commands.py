@@ -222,7 +222,9 @@ def index(
     A run that would remove more than half of the index's articles (and more
     than 20), or a --rebuild from an archive without articles, asks first on a
     terminal and otherwise stops with exit 2, changing nothing; --force lets it
-    through. Example: egovsearch index --archive ~/archive --index ~/archive-index
+    through.
+
+    Example: egovsearch index --archive ~/archive --index ~/archive-index
     """
     from egovsearch import api
     from egovsearch.core.errors import WouldRemoveMost
