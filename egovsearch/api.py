@@ -15,7 +15,7 @@ if TYPE_CHECKING:
     from egovsearch.core.models import Article, SearchRequest, SearchResult
     from egovsearch.core.reports import Health, IndexReport, IndexStats, SourceCount, Timeline
 
-Progress = Callable[[int, int], None]
+Progress = Callable[[str, int, int], None]  # (phase, done, total); total 0: no count
 
 
 def search(index_dir: Path, request: SearchRequest, *, snippets: bool = True,
@@ -95,12 +95,14 @@ def health(index_dir: Path) -> Health:
 
 
 def update_index(archive: Path, index_dir: Path, *, rebuild: bool = False, jobs: int | None = None,
-                 progress: Progress | None = None, lock_timeout: float = 5.0) -> IndexReport:
-    """Build or update the index of `archive` at `index_dir`."""
+                 progress: Progress | None = None, lock_timeout: float = 5.0,
+                 force: bool = False) -> IndexReport:
+    """Build or update the index of `archive` at `index_dir`. A run that would
+    remove most of the index raises WouldRemoveMost unless `force`."""
     from egovsearch.engine import writer
 
     return writer.update_index(archive, index_dir, rebuild=rebuild, jobs=jobs, progress=progress,
-                               lock_timeout=lock_timeout)
+                               lock_timeout=lock_timeout, force=force)
 
 
 def parse_paths(paths: Iterable[Path], on_skip: Callable[[str, str], None]) -> Iterator[Article]:

@@ -236,6 +236,15 @@ def _say_cut(cut: list[SearchResult], ran: int, base: SearchRequest, batch: bool
     return True
 
 
+def _confirm(question: str) -> bool:
+    """Ask on stderr, read the answer from stdin; anything but y/yes (or end of
+    input) is No. Not typer.confirm: its prompt writes the last character of
+    the question to stdout (a readline work-around), and stdout is for data."""
+    sys.stderr.write(f"{question} [y/N]: ")
+    sys.stderr.flush()
+    return sys.stdin.readline().strip().lower() in ("y", "yes")
+
+
 def index(
     archive: Annotated[Path | None, typer.Option(
         envvar="EGOVSEARCH_ARCHIVE", show_default="the archive the index was built from",
@@ -245,22 +254,41 @@ def index(
     jobs: Annotated[int | None, typer.Option(min=1, metavar="<n>", help="Worker processes [default: all cores].")] = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar or summary.")] = False,
     wait: Annotated[float, typer.Option(min=0, metavar="<seconds>", help="Seconds to wait for another running index.")] = 5.0,
+    force: Annotated[bool, typer.Option(
+        "--force", help="Remove articles even when most of the index would go (an empty archive).")] = False,
 ) -> None:
     """Build or update the index; only changed files are read again.
 
     Only new, changed, renamed and removed files are read or touched; an
     interrupted or failed run leaves the previous index answering.
 
+    A run that would remove more than half of the index's articles (and more
+    than 20), or a --rebuild from an archive without articles, asks first on a
+    terminal and otherwise stops with exit 2, changing nothing; --force lets it
+    through.
+
     Example: egovsearch index --archive ~/archive --index ~/archive-index
     """
     from egovsearch import api
+    from egovsearch.core.errors import WouldRemoveMost
     from egovsearch.output import terminal
 
     with user_errors():
         source, ix = api.index_to_build(index_dir, archive)
-        with terminal.Progress(sys.stderr, enabled=not quiet and _tty(sys.stderr)) as bar:
-            report = api.update_index(source, ix, rebuild=rebuild, jobs=jobs, progress=bar.update,
-                                      lock_timeout=wait)
+        while True:
+            try:
+                with terminal.Progress(sys.stderr, enabled=not quiet and _tty(sys.stderr)) as bar:
+                    report = api.update_index(source, ix, rebuild=rebuild, jobs=jobs, progress=bar.update,
+                                              lock_timeout=wait, force=force)
+                break
+            except WouldRemoveMost as e:
+                # Asked only where a person answers; a script gets the error (exit 2).
+                if force or not (_tty(sys.stdin) and _tty(sys.stderr)):
+                    raise
+                if not _confirm(e.question):
+                    error("not confirmed; nothing was changed")
+                    raise typer.Exit(ExitCode.ERROR) from None
+                force = True
         if not quiet:
             terminal.write_report(report, sys.stderr, color=_color(sys.stderr))
 
