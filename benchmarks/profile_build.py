@@ -12,8 +12,9 @@ The profile itself slows everything ~1.5-2x: compare the shares, not the seconds
 
 --no-profile times the same run without cProfile. With --phases: the whole ``update_index`` of the archive into a new index with the
 product's default worker count, with wall-clock and CPU times of its phases (plan,
-workers, verify/commit, vocabularies and manifest) from wrappers installed here; the
-workers' own times come back with their batches. Nothing in egovsearch/ is changed.
+workers, verify/commit, vocabularies and manifest) from wrappers installed here (the
+workers' CPU is not this process's: run.py samples it over the process tree). Nothing in
+egovsearch/ is changed.
 """
 
 from __future__ import annotations
@@ -74,6 +75,15 @@ def profile_worker(archive: Path, limit: int, top: int, profile: bool = True) ->
         batch = writer._worker(tmp, str(archive), shared)  # type: ignore[arg-type]
         prof.disable()
         wall, cpu = time.perf_counter() - t0, time.process_time() - c0
+    import pickle
+
+    t0 = time.perf_counter()
+    blob = pickle.dumps(batch)
+    t1 = time.perf_counter()
+    pickle.loads(blob)
+    t2 = time.perf_counter()
+    print(f"the batch a worker returns: {len(blob) / 1e6:.1f} MB pickled in {t1 - t0:.3f} s, "
+          f"unpickled in {t2 - t1:.3f} s")
     print(f"{len(files)} files, {batch.docs} documents, {len(batch.segments)} segment(s); "
           f"{'under cProfile ' if profile else ''}{wall:.2f} s wall, {cpu:.2f} s CPU ({1000 * cpu / max(1, len(files)):.2f} ms a file)")
     if not profile:
