@@ -234,17 +234,17 @@ def test_each_line_is_answered_before_the_next_is_written(ix: Path, fmt: str) ->
 
 
 def test_compounds_are_looked_up_once_per_vocabulary(monkeypatch: pytest.MonkeyPatch) -> None:
+    from egovsearch.core.compounds import compounds_of as real
     from egovsearch.core.vocab import Vocabulary
     from egovsearch.query import compile as comp
 
     lookups = []
-    real = comp.compounds_of
 
     def counted(word: str, vocab: Vocabulary, **kwargs: Any) -> list[str]:
         lookups.append(word)
         return real(word, vocab, **kwargs)
 
-    monkeypatch.setattr(comp, "compounds_of", counted)
+    monkeypatch.setattr("egovsearch.query.compile.compounds_of", counted)
     monkeypatch.setattr(comp, "_COMPOUNDS", {})
     old = Vocabulary.from_counts({"portal": 5, "burgerportal": 3, "burger": 4})
     assert comp._compounds("portal", old) == comp._compounds("portal", old) == ("burgerportal",)
