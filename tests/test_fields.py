@@ -157,7 +157,7 @@ def _usage_error(r: Result) -> str:
 ])
 def test_a_bad_list_names_the_valid_fields(ix: Path, value: str, message: str) -> None:
     r = run(ix, "shared", "-f", "json", "--fields", value)
-    assert _usage_error(r) == f"Error: Invalid value for '--fields': {message}\n"
+    assert _usage_error(r) == f"Error: --fields: {message}\n"
 
 
 def test_spaces_around_names_are_allowed(ix: Path) -> None:
@@ -166,19 +166,19 @@ def test_spaces_around_names_are_allowed(ix: Path) -> None:
 
 
 @pytest.mark.parametrize(("args", "shown"), [
-    (["-f", "paths"], "paths"), (["-f", "ids"], "ids"), (["-f", "table"], "table"), (["--count"], "--count"),
+    (["-f", "paths"], "-f paths"), (["-f", "ids"], "-f ids"), (["-f", "table"], "-f table"), (["--count"], "--count"),
     (["--count", "-f", "json"], "--count"),
 ])
 def test_fields_only_for_formats_with_keys(ix: Path, args: list[str], shown: str) -> None:
     r = run(ix, "shared", *args, "--fields", "id")
-    assert _usage_error(r) == (f"Error: Invalid value for '--fields': is for --format json|jsonl|csv|tsv, "
-                               f"not {shown}\n")
+    assert _usage_error(r) == f"Error: --fields works with -f json|jsonl|csv|tsv only, not with {shown}\n"
 
 
 def test_on_a_terminal_the_default_table_takes_no_fields(ix: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr("egovsearch.cli.commands._tty", lambda stream: True)
     r = run(ix, "shared", "--fields", "id")
-    assert _usage_error(r) == "Error: Invalid value for '--fields': is for --format json|jsonl|csv|tsv, not table\n"
+    assert _usage_error(r) == ("Error: --fields works with -f json|jsonl|csv|tsv only, "
+                               "not with the default format on a terminal (table)\n")
 
 
 # --- the library: parse_fields and write_hits ------------------------------------------------------
