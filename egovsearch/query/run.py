@@ -3,7 +3,9 @@
 turn what was found into records (``Hit``, ``SearchResult``).
 
 ``search``, ``explain`` and ``unknown_sources`` (the note on a --source no
-publication has) are the query command; ``query.explore`` (timeline,
+publication has) are the query command; a `Session` runs many searches over
+the index opened once (``query --stdin``, scripts), reading the stored
+fields of a page of hits at once. ``query.explore`` (timeline,
 export, similar, show --highlight, sources, stats) uses `matching` and
 `hit` over the same reader. Snippets (``query.snippets``) and spelling
 suggestions (``query.suggest``) are made only when asked for.
