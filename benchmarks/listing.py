@@ -29,6 +29,8 @@ applies, ``ratio_to_rg`` (median wall time / rg's):
 ``stdin``, which also has ``queries`` (lines per run), ``failed`` (lines
 reported as errors), ``median_qps`` and ``worst_qps`` (queries per second of
 the median and the slowest run) and ``cpu_qps`` (per CPU second, median).
+A command that fails (exit 2: an older revision without ``--fields``, say) is
+``{"error": its stderr}`` instead.
 
 The code under test is the ``egovsearch`` console script beside `python`
 (its virtual environment), else ``python -m egovsearch``.
@@ -162,10 +164,13 @@ def measure(corpus: Path, index: Path, python: str, *, repeat: int = 5, word: st
     load_before = os.getloadavg()[0]
 
     counts: dict[str, int] = {}
-    for name, cmd in cmds.items():  # warm-up (bytecode, page cache), and the sizes of the answers
+    refused: dict[str, str] = {}
+    for name, cmd in list(cmds.items()):  # warm-up (bytecode, page cache), and the sizes of the answers
         warm = _timed(cmd)
-        if warm.code not in (0, 1):
-            raise RuntimeError(f"{name}: exit {warm.code}: {warm.stderr.decode(errors='replace')[:300]}")
+        if warm.code not in (0, 1):  # (an older revision without --fields, say): left out, with its error
+            refused[name] = warm.stderr.decode(errors="replace").strip()[:300]
+            del cmds[name]
+            continue
         counts[name] = warm.stdout.count(b"\n")
     _timed(stdin_cmd, batch)
     times: dict[str, list[Run]] = {name: [] for name in cmds}
@@ -178,6 +183,8 @@ def measure(corpus: Path, index: Path, python: str, *, repeat: int = 5, word: st
 
     result: dict[str, Any] = {"word": word, "hits": counts["paths"], "rg_files": counts.get("rg"),
                               "repeat": repeat, "load": [load_before, os.getloadavg()[0]]}
+    for name, message in refused.items():
+        result[name] = {"error": message}
     for name, runs in times.items():
         result[name] = _summary(runs)
         if rg and name != "rg":
@@ -192,7 +199,9 @@ def _report(r: dict[str, Any]) -> str:
     lines = [f"'{r['word']}': {r['hits']} hits (rg -l: {r['rg_files']} files); {r['repeat']} runs each; "
              f"load average {r['load'][0]:.1f} before, {r['load'][1]:.1f} after"]
     for name in ("rg", "paths", "ids", "tsv", "jsonl_fields", "jsonl_snippets"):
-        if name in r:
+        if name in r and "error" in r[name]:
+            lines.append(f"  {name:15} not measured: {r[name]['error']}")
+        elif name in r:
             m = r[name]
             ratio = f"  {m['ratio_to_rg']:.2f}x rg" if "ratio_to_rg" in m else ""
             lines.append(f"  {name:15} median {m['median']:.3f} s  worst {m['worst']:.3f} s{ratio}"
