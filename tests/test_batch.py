@@ -175,9 +175,10 @@ def test_the_control_a_snippet_and_a_suggestion_are_made_when_printed(ix: Path) 
     calls = []
     real = runmod.Session.search
 
-    def spy(self: runmod.Session, request: SearchRequest, *, snippets: bool = True, suggest: bool = True) -> Any:
+    def spy(self: runmod.Session, request: SearchRequest, *, snippets: bool = True, suggest: bool = True,
+            **kwargs: Any) -> Any:
         calls.append((snippets, suggest))
-        return real(self, request, snippets=snippets, suggest=suggest)
+        return real(self, request, snippets=snippets, suggest=suggest, **kwargs)
 
     with pytest.MonkeyPatch.context() as mp:
         mp.setattr(runmod.Session, "search", spy)

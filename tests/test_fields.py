@@ -73,9 +73,10 @@ def test_json_array_of_the_chosen_keys(ix: Path, no_snippets: None) -> None:
 
 def test_csv_header_and_rows_of_the_chosen_columns(ix: Path, no_snippets: None) -> None:
     r = ok(run(ix, '"shared services"', "-f", "csv", "--fields", "path,crawled"))
+    root = MINI.resolve()  # (paths are absolute in every format)
     assert r.stdout == ("path,crawled\n"
-                        f"001_{A}.txt,2024-09-16\n"
-                        f"002_{B}.txt,2024-09-17\n")
+                        f"{root / f'001_{A}.txt'},2024-09-16\n"
+                        f"{root / f'002_{B}.txt'},2024-09-17\n")
 
 
 def test_tsv_columns_in_the_order_given(ix: Path, no_snippets: None) -> None:
