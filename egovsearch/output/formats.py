@@ -170,8 +170,9 @@ def _hits_tsv(results: Results, out: TextIO, o: Options) -> int:
     n = 0
     for query, result, hit in _hits(results):
         if o.fields is None:
-            fields: list[Any] = [hit.id, hit.to_dict()["published"], hit.source, hit.title,
-                                 os.path.join(result.archive, hit.path)]
+            # (The date as to_dict writes it, without building the whole dict per hit.)
+            fields: list[Any] = [hit.id, hit.published.isoformat() if hit.published else None, hit.source,
+                                 hit.title, os.path.join(result.archive, hit.path)]
         else:
             obj = _hit_dict(result, hit)
             fields = [obj[k] for k in o.fields]
