@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from egovsearch.core.models import Article, SearchRequest, SearchResult
     from egovsearch.core.reports import Health, IndexReport, IndexStats, SourceCount, Timeline
+    from egovsearch.query.run import Session as Session  # (re-exported for the CLI's annotations)
 
 Progress = Callable[[str, int, int], None]  # (phase, done, total); total 0: no count
 
@@ -150,3 +151,12 @@ def recorded_archive(index_dir: Path) -> Path | None:
 
     recorded = store.read_meta(index_dir).archive
     return Path(recorded) if recorded else None
+
+
+def session(index_dir: Path) -> Session:
+    """The index opened once for many searches (a context manager): a script
+    running many queries calls ``session.search(request)`` for each; the
+    reader, filters and repeated compilations are kept between them."""
+    from egovsearch.query import run
+
+    return run.Session(index_dir)

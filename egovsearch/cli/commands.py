@@ -11,7 +11,7 @@ from __future__ import annotations
 import itertools
 import os
 import sys
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, TextIO
 
@@ -43,6 +43,7 @@ from egovsearch.cli.options import (
 from egovsearch.core.errors import EgovsearchError, ExitCode, UsageError
 
 if TYPE_CHECKING:
+    from egovsearch.api import Session
     from egovsearch.core.models import SearchRequest, SearchResult
 
 
@@ -92,6 +93,39 @@ def _request(query: str | None, source: list[str] | None, since: str | None, unt
                          language=lang.value if lang else None, sort=sort.value, limit=limit, offset=offset)
 
 
+def _fields(value: str | None, fmt: str | None, count: bool) -> tuple[str, ...] | None:
+    """--fields: the hit keys to print, checked, and only for the formats that have keys."""
+    if value is None:
+        return None
+    from egovsearch.output import formats
+
+    try:
+        fields = formats.parse_fields(value)
+    except formats.FieldsError as e:
+        raise UsageError(f"--fields: {e}") from None
+    chosen = fmt or ("table" if _tty(sys.stdout) else "tsv")
+    if count or chosen not in formats.FIELDS_FORMATS:
+        used = "--count" if count else f"-f {fmt}" if fmt else "the default format on a terminal (table)"
+        raise UsageError(f"--fields works with -f {'|'.join(formats.FIELDS_FORMATS)} only, not with {used}")
+    return fields
+
+
+FieldsOpt = Annotated[str | None, typer.Option(
+    "--fields", metavar="FIELD,...",
+    help="With -f json|jsonl|csv|tsv: only these keys/columns, in this order (id, path, title, source, "
+         "published, crawled, language, score, snippet); a snippet is made only when chosen.")]
+
+
+def _stdin_queries() -> Iterator[tuple[int, str | None]]:
+    """(line number, query) of each non-blank line of stdin, read one at a
+    time: what the previous line's search wrote is flushed before the next
+    line is read, so a script can write a line and wait for its results."""
+    for number, line in enumerate(iter(sys.stdin.readline, ""), 1):
+        if line.strip():
+            yield number, line.strip()
+        sys.stdout.flush()
+
+
 def query(
     words: QueryArgs = None,
     source: SourceOpt = None,
@@ -109,6 +143,7 @@ def query(
     stdin: Annotated[bool, typer.Option("--stdin", help="Run one query per line of standard input.")] = False,
     explain: Annotated[bool, typer.Option("--explain", help="Show how the query is understood.")] = False,
     index_dir: IndexOpt = None,
+    fields: FieldsOpt = None,
 ) -> None:
     """Search the archive. QUERY may be left out when a filter is given.
 
@@ -119,6 +154,7 @@ def query(
         if all_ and limit is not None:
             raise UsageError("--all and --limit exclude each other; give one")
         _check_null(null, fmt, count)
+        keys = _fields(fields, fmt, count)
         shown = DEFAULT_LIMIT if limit is None else limit
         base = _request(text, source, since, until, lang, sort, None if all_ else (0 if count else shown), offset)
         index = index_path(index_dir)
@@ -128,8 +164,9 @@ def query(
         if explain:
             typer.echo("\n".join(clean(line) for line in api.explain(index, base)))
             return
-        queries = [ln.strip() for ln in sys.stdin if ln.strip()] if stdin else [text]
-        found, failed = _run_queries(index, base, queries, fmt, count, null, stdin, limit is None and not all_)
+        queries: Iterable[tuple[int, str | None]] = _stdin_queries() if stdin else [(1, text)]
+        found, failed = _run_queries(index, base, queries, fmt, count, null, stdin, limit is None and not all_,
+                                     keys)
     raise typer.Exit(ExitCode.ERROR if failed else ExitCode.OK if found else ExitCode.NO_HITS)
 
 
@@ -146,9 +183,12 @@ def _source_notes(index: Path, names: tuple[str, ...]) -> None:
         typer.echo(f"note: no publication named '{message(name)}' in the index{hint}", err=True)
 
 
-def _run_queries(index: Path, base: SearchRequest, queries: list[str | None], fmt: str | None,
-                 count: bool, null: bool, batch: bool, default_limit: bool = False) -> tuple[int, bool]:
-    """Run the queries and write their hits: (matching articles, whether a query failed).
+def _run_queries(index: Path, base: SearchRequest, queries: Iterable[tuple[int, str | None]], fmt: str | None,
+                 count: bool, null: bool, batch: bool, default_limit: bool = False,
+                 fields: tuple[str, ...] | None = None) -> tuple[int, bool]:
+    """Run the (line number, query) queries and write their hits: (matching
+    articles, whether a query failed). All of them run in one session: the
+    index is opened once.
 
     A bad query stops a single search before anything reaches stdout; in a
     --stdin batch it is reported with its line number and the batch goes on.
@@ -156,17 +196,25 @@ def _run_queries(index: Path, base: SearchRequest, queries: list[str | None], fm
     terminal (a script reads it), one line on stderr says so; on a terminal
     the "1-10 of 72 articles" line does, and "No articles match." when none do.
     """
+    from egovsearch import api
+
+    with api.session(index) as session:
+        return _run_in(session, index, base, queries, fmt, count, null, batch, default_limit, fields)
+
+
+def _run_in(session: Session, index: Path, base: SearchRequest, queries: Iterable[tuple[int, str | None]],
+            fmt: str | None, count: bool, null: bool, batch: bool, default_limit: bool,
+            fields: tuple[str, ...] | None) -> tuple[int, bool]:
     from dataclasses import replace
 
-    from egovsearch import api
     from egovsearch.output import formats
     from egovsearch.output.pager import page
     from egovsearch.output.text import clean
 
     chosen = fmt or ("table" if _tty(sys.stdout) else "tsv")
-    # Snippets only for the formats that print them; a "Did you mean" (when
-    # nothing matched) only where a person reads it: the table.
-    snippets = not count and chosen in formats.SNIPPET_FORMATS
+    # Snippets only for the formats (and --fields) that print them; a "Did you
+    # mean" (when nothing matched) only where a person reads it: the table.
+    snippets = not count and formats.prints_snippets(chosen, fields)
     suggest = not count and chosen in formats.SUGGEST_FORMATS
     total = 0
     failed = False
@@ -176,14 +224,14 @@ def _run_queries(index: Path, base: SearchRequest, queries: list[str | None], fm
 
     def results() -> Iterator[tuple[str | None, SearchResult]]:
         nonlocal total, failed, ran
-        for n, q in enumerate(queries, 1):
+        for n, q in queries:
             try:
-                result = api.search(index, replace(base, query=q), snippets=snippets, suggest=suggest,
-                                    short_ids=chosen == "table")
+                result = session.search(replace(base, query=q), snippets=snippets, suggest=suggest,
+                                        short_ids=chosen == "table")
             except EgovsearchError as e:
                 if not batch:
                     raise
-                error(f"query {n}: {e}")
+                error(f"line {n}: {e}")
                 failed = True
                 continue
             total += result.total
@@ -203,7 +251,7 @@ def _run_queries(index: Path, base: SearchRequest, queries: list[str | None], fm
         return total, failed
     if chosen != "table":
         formats.write_hits(itertools.chain(found, stream), chosen, sys.stdout, color=False, nul=null,
-                           with_query=batch)
+                           with_query=batch, fields=fields)
         _say_cut(cut, ran, base, batch, default_limit)
         return total, failed
     collected = found + list(stream)

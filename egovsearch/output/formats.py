@@ -32,7 +32,8 @@ class Options(NamedTuple):
     leading query field (a --stdin batch), the table's first rank, highlight spans,
     emphasis without colour (a terminal with NO_COLOR: bold and underline only),
     an article's absolute paths (show: the file and its copies), the archive
-    root that makes record paths absolute (export)."""
+    root that makes record paths absolute (export), the hit fields chosen with
+    --fields (None: the format's own)."""
 
     color: bool = False
     nul: bool = False
@@ -42,6 +43,7 @@ class Options(NamedTuple):
     emphasis: bool = False
     paths: Sequence[str] = ()
     archive: str = ""
+    fields: tuple[str, ...] | None = None
 
 
 # A writer takes the records of its kind, the stream and the options; it
@@ -122,6 +124,8 @@ def _hit_dict(result: SearchResult, hit: Hit) -> dict[str, Any]:
 
 def _hit_object(query: str | None, result: SearchResult, hit: Hit, o: Options) -> dict[str, Any]:
     obj = _hit_dict(result, hit)
+    if o.fields is not None:
+        obj = {k: obj[k] for k in o.fields}
     return {"query": query, **obj} if o.with_query else obj
 
 
@@ -149,11 +153,13 @@ def _hits_jsonl(results: Results, out: TextIO, o: Options) -> int:
 def _hits_csv(results: Results, out: TextIO, o: Options) -> int:
     from egovsearch.core.models import HIT_FIELDS
 
+    keys = o.fields if o.fields is not None else HIT_FIELDS
     writer = _Csv(out)
-    writer.row((("query",) if o.with_query else ()) + HIT_FIELDS)
+    writer.row((("query",) if o.with_query else ()) + keys)
     n = 0
     for query, result, hit in _hits(results):
-        writer.row(([query] if o.with_query else []) + list(_hit_dict(result, hit).values()))
+        obj = _hit_dict(result, hit)
+        writer.row(([query] if o.with_query else []) + [obj[k] for k in keys])
         n += 1
     return n
 
@@ -163,10 +169,18 @@ def _hits_tsv(results: Results, out: TextIO, o: Options) -> int:
 
     n = 0
     for query, result, hit in _hits(results):
-        fields = [hit.id, hit.to_dict()["published"], hit.source, hit.title, os.path.join(result.archive, hit.path)]
+        if o.fields is None:
+            # (The date as to_dict writes it, without building the whole dict per hit.)
+            fields: list[Any] = [hit.id, hit.published.isoformat() if hit.published else None, hit.source,
+                                 hit.title, os.path.join(result.archive, hit.path)]
+        else:
+            obj = _hit_dict(result, hit)
+            fields = [obj[k] for k in o.fields]
         if o.with_query:
             fields.insert(0, query)
-        out.write("\t".join(one_line(f) if f else "" for f in fields) + "\n")
+        # (A printable string has nothing to clean, no tab and no newline: most are.)
+        texts = ("" if f is None else f if isinstance(f, str) else str(f) for f in fields)
+        out.write("\t".join(t if t.isprintable() else one_line(t) for t in texts) + "\n")
         n += 1
     return n
 
@@ -362,6 +376,37 @@ FORMATS: dict[str, dict[str, Writer]] = {
 # snippets), and the one that prints a "Did you mean" (only it asks for one).
 SNIPPET_FORMATS = frozenset({"table", "json", "jsonl", "csv"})
 SUGGEST_FORMATS = frozenset({"table"})
+# The hit formats whose keys or columns --fields chooses (as gh's --json FIELDS):
+# json, jsonl and csv (default: every key of the contract, snippet included) and
+# tsv (default: id, published, source, title, path). A snippet is made only
+# when the fields printed hold it.
+FIELDS_FORMATS = ("json", "jsonl", "csv", "tsv")
+
+
+class FieldsError(ValueError):
+    """A --fields list that names no field, an unknown one, or one twice (the message lists the valid ones)."""
+
+
+def parse_fields(text: str) -> tuple[str, ...]:
+    """The hit fields of a comma-separated list, in the order given."""
+    from egovsearch.core.models import HIT_FIELDS
+
+    names = [name.strip() for name in text.split(",")]
+    valid = ", ".join(HIT_FIELDS)
+    for name in names:
+        if not name:
+            raise FieldsError(f"an empty field name in {text!r}; expected some of {valid}")
+        if name not in HIT_FIELDS:
+            raise FieldsError(f"unknown field {name!r}; expected some of {valid}")
+    for name in names:
+        if names.count(name) > 1:
+            raise FieldsError(f"the field {name!r} is given twice")
+    return tuple(names)
+
+
+def prints_snippets(fmt: str, fields: Sequence[str] | None) -> bool:
+    """Whether hits written in `fmt` (with --fields `fields`) show their snippet."""
+    return fmt in SNIPPET_FORMATS if fields is None else "snippet" in fields
 
 
 def names(kind: str) -> tuple[str, ...]:
@@ -385,16 +430,21 @@ def write(kind: str, name: str, records: Any, out: TextIO, options: Options | No
 
 
 def write_hits(results: Results, fmt: str, out: TextIO, *, color: bool, nul: bool = False,
-               with_query: bool = False, first_rank: int = 1, emphasis: bool = False) -> int:
+               with_query: bool = False, first_rank: int = 1, emphasis: bool = False,
+               fields: tuple[str, ...] | None = None) -> int:
     """Write the hits of one or more searches in `fmt`; return how many hits were written.
 
     `first_rank` numbers the table's first row (the CLI passes offset + 1). `nul`
     ends each line of `paths` and `ids` with NUL instead of a newline. Paths are
     absolute in every format. `emphasis` without `color`: the table marks the
     matched words bold and underlined, in no colour (a terminal with NO_COLOR).
+    `fields` (from `parse_fields`) chooses the keys or columns of json, jsonl,
+    csv and tsv; ValueError for any other format.
     """
+    if fields is not None and fmt not in FIELDS_FORMATS:
+        raise ValueError(f"fields are for the formats {', '.join(FIELDS_FORMATS)}, not {fmt}")
     return write("hits", fmt, results, out, Options(color=color, nul=nul, with_query=with_query,
-                                                     first_rank=first_rank, emphasis=emphasis))
+                                                     first_rank=first_rank, emphasis=emphasis, fields=fields))
 
 
 def write_article(article: Article, fmt: str, out: TextIO, *, color: bool,
