@@ -389,11 +389,11 @@ def timeline(
     since: SinceOpt = None,
     until: UntilOpt = None,
     lang: LangOpt = None,
-    by: Annotated[Period, typer.Option(help="Period length.")] = Period.year,
+    by: Annotated[Period, typer.Option(help="Period length (week: ISO weeks, labelled 2024-W12).")] = Period.year,
     fmt: TimelineFormatOpt = "chart",
     index_dir: IndexOpt = None,
 ) -> None:
-    """Count matching articles per year or month, as a bar chart.
+    """Count matching articles per year, month or week, as a bar chart.
 
     Example: egovsearch timeline "open data" --by month --since 2020
     """

@@ -38,6 +38,7 @@ class Period(str, Enum):
 
     year = "year"
     month = "month"
+    week = "week"  # ISO 8601 weeks (calendar weeks, KW), labelled 2024-W12
 
 
 def index_path(option: Path | None) -> Path:
