@@ -30,7 +30,7 @@ from egovsearch.core.textfold import fold
 from egovsearch.engine import nodes as n
 from egovsearch.engine.analysis import analysis
 from egovsearch.engine.schema import date_to_int, int_to_date
-from egovsearch.engine.scoring import FastPhrase, best_first, by_date, matches
+from egovsearch.engine.scoring import FastPhrase, best_first, by_date, hybrid, matches
 from egovsearch.engine.store import open_index, read_meta, reading
 
 Ranked = list[tuple[float, int]]  # (score, global document number)
@@ -257,6 +257,15 @@ class Reader:
         if sort == "relevance":
             return len(found), best_first(found, limit)
         return len(found), by_date(self._s, found, newest=sort == "newest", limit=limit)
+
+    def ranked_hybrid(self, query: n.Node, filter: n.Node | None, *, half_life_days: float, today: date,
+                      limit: int | None = None) -> tuple[int, list[tuple[float, float, int]]]:
+        """How many documents match, and the first `limit` (None: all) of them
+        by relevance blended with recency, as (blended, relevance, docnum):
+        see :func:`egovsearch.engine.scoring.hybrid`."""
+        found = self.matches(query, filter)
+        today_value = today.year * 10000 + today.month * 100 + today.day
+        return len(found), hybrid(self._s, found, half_life_days, today_value, limit)
 
     # -- stored fields and columns -------------------------------------------
 
