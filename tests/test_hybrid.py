@@ -107,11 +107,20 @@ def test_a_future_date_has_age_zero(ix: Path, monkeypatch: pytest.MonkeyPatch) -
     assert all(h.hybrid == h.score for h in run.search(ix, req, snippets=False, suggest=False).hits)
 
 
-def test_filters_only_sort_by_recency(ix: Path) -> None:
-    # Without text terms every score is 0: the blend keeps 0 and the order is the index's.
+def test_filters_only_are_newest_first(ix: Path) -> None:
+    # Without text terms there is no relevance to blend: the newest first, hybrid 0.
     req = SearchRequest(language="en", sort="hybrid", limit=None)
     hits = run.search(ix, req, snippets=False, suggest=False).hits
-    assert {h.hybrid for h in hits} == {0.0} and len(hits) == 4
+    assert [h.id for h in hits] == [G, E, A, B]
+    assert {h.hybrid for h in hits} == {0.0}
+
+
+def test_offset_and_limit_cut_the_blended_order(ix: Path) -> None:
+    q = "shared OR government OR Verwaltung"
+    full = run.search(ix, SearchRequest(query=q, sort="hybrid", limit=None), snippets=False, suggest=False).hits
+    page = run.search(ix, SearchRequest(query=q, sort="hybrid", limit=2, offset=1), snippets=False,
+                      suggest=False).hits
+    assert [(h.id, h.hybrid) for h in page] == [(h.id, h.hybrid) for h in full[1:3]]
 
 
 # --- the command line -----------------------------------------------------------------
@@ -162,3 +171,12 @@ def test_help_states_the_formula() -> None:
     assert "score x 0.5^(age / half-life)" in r.stdout
     assert "--sort <relevance|newest|oldest|hybrid>" in r.stdout
     assert math.isfinite(parse_duration_days("2y"))
+
+
+def test_fields_can_choose_hybrid_with_sort_hybrid_only(ix: Path) -> None:
+    r = runner.invoke(app, ["query", "government", "--sort", "hybrid", "-f", "jsonl", "--fields", "id,hybrid",
+                            "--index", str(ix)])
+    assert r.exit_code == 0, r.stderr
+    assert [list(json.loads(line)) for line in r.stdout.splitlines()] == [["id", "hybrid"]] * 2
+    r = runner.invoke(app, ["query", "government", "-f", "jsonl", "--fields", "id,hybrid", "--index", str(ix)])
+    assert (r.exit_code, r.stdout, r.stderr) == (2, "", "Error: --fields hybrid works with --sort hybrid only\n")

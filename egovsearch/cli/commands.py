@@ -81,16 +81,24 @@ def _query_text(words: list[str] | None, optional: bool) -> str | None:
 
 def _request(query: str | None, source: list[str] | None, since: str | None, until: str | None,
              lang: Lang | None, sort: Sort = Sort.relevance, limit: int | None = None,
-             offset: int = 0) -> SearchRequest:
+             offset: int = 0, half_life: str | None = None) -> SearchRequest:
     from egovsearch.core.models import SearchRequest
 
+    extra = {}
+    if half_life is not None:
+        if sort is not Sort.hybrid:
+            raise UsageError("--half-life works with --sort hybrid only")
+        from egovsearch.core.dates import parse_duration_days
+
+        extra["half_life_days"] = parse_duration_days(half_life)
     lo = hi = None
     if since is not None or until is not None:  # the date parser loads only when needed
         from egovsearch.core.dates import user_range
 
         lo, hi = user_range(since, until)
     return SearchRequest(query=query, sources=tuple(source or ()), since=lo, until=hi,
-                         language=lang.value if lang else None, sort=sort.value, limit=limit, offset=offset)
+                         language=lang.value if lang else None, sort=sort.value, limit=limit, offset=offset,
+                         **extra)
 
 
 def _fields(value: str | None, fmt: str | None, count: bool) -> tuple[str, ...] | None:
@@ -113,7 +121,7 @@ def _fields(value: str | None, fmt: str | None, count: bool) -> tuple[str, ...] 
 FieldsOpt = Annotated[str | None, typer.Option(
     "--fields", metavar="FIELD,...",
     help="With -f json|jsonl|csv|tsv: only these keys/columns, in this order (id, path, title, source, "
-         "published, crawled, language, score, snippet); a snippet is made only when chosen.")]
+         "published, crawled, language, score, snippet; hybrid with --sort hybrid); a snippet is made only when chosen.")]
 
 
 def _stdin_queries() -> Iterator[tuple[int, str | None]]:
@@ -132,7 +140,10 @@ def query(
     since: SinceOpt = None,
     until: UntilOpt = None,
     lang: LangOpt = None,
-    sort: Annotated[Sort, typer.Option(help="Order of the hits.")] = Sort.relevance,
+    sort: Annotated[Sort, typer.Option(help="Order of the hits (hybrid: see above).")] = Sort.relevance,
+    half_life: Annotated[str | None, typer.Option(
+        "--half-life", metavar="<duration>", show_default="2y",
+        help="With --sort hybrid: the age at which a score counts half: 90d, 6w, 6m (months), 2y.")] = None,
     limit: Annotated[int | None, typer.Option("--limit", "-n", min=1, show_default="10", metavar="<n>",
                                               help="Hits to show.")] = None,
     offset: Annotated[int, typer.Option(min=0, metavar="<n>", help="Skip this many hits first.")] = 0,
@@ -147,6 +158,11 @@ def query(
 ) -> None:
     """Search the archive. QUERY may be left out when a filter is given.
 
+    --sort hybrid blends relevance with recency: score x 0.5^(age / half-life),
+    the age in days since publication (undated articles: since the index's
+    oldest date); JSON's score stays the relevance, the blend is its hybrid key;
+    --explain shows it per hit.
+
     Example: egovsearch query '"shared services"' --source "Public Service" --since 2011 -f json
     """
     with user_errors():
@@ -155,8 +171,11 @@ def query(
             raise UsageError("--all and --limit exclude each other; give one")
         _check_null(null, fmt, count)
         keys = _fields(fields, fmt, count)
+        if keys is not None and "hybrid" in keys and sort is not Sort.hybrid:
+            raise UsageError("--fields hybrid works with --sort hybrid only")
         shown = DEFAULT_LIMIT if limit is None else limit
-        base = _request(text, source, since, until, lang, sort, None if all_ else (0 if count else shown), offset)
+        base = _request(text, source, since, until, lang, sort, None if all_ else (0 if count else shown), offset,
+                        half_life)
         index = index_path(index_dir)
         from egovsearch import api
         from egovsearch.output.text import clean

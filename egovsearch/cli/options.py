@@ -24,6 +24,7 @@ class Sort(str, Enum):
     relevance = "relevance"
     newest = "newest"
     oldest = "oldest"
+    hybrid = "hybrid"  # relevance blended with recency (query --help)
 
 
 class Lang(str, Enum):

@@ -309,14 +309,8 @@ _DURATION_UNITS = {"d": 1.0, "w": 7.0, "m": 365.25 / 12, "y": 365.25}
 def parse_duration_days(text: str) -> float:
     """A positive duration such as ``90d``, ``6w``, ``6m`` (months), ``2y`` or
     ``1.5y``, in days; DateError for anything else."""
-    s = text.strip().lower().replace(" ", "")
-    unit = s[-1:] if s else ""
-    number = s[:-1]
-    try:
-        value = float(number) if unit in _DURATION_UNITS and number.replace(".", "", 1).isdigit() else -1.0
-    except ValueError:
-        value = -1.0
-    if not value > 0:
+    m = re.fullmatch(r"\s*([0-9]+(?:\.[0-9]+)?)\s*([dwmy])\s*", text.lower())
+    if m is None or not float(m[1]) > 0:
         raise DateError(f"'{shown(text)}' is no duration; give a number with d (days), w (weeks), "
                         "m (months) or y (years): 90d, 6m, 2y")
-    return value * _DURATION_UNITS[unit]
+    return float(m[1]) * _DURATION_UNITS[m[2]]

@@ -30,7 +30,7 @@ from egovsearch.core.textfold import fold
 from egovsearch.engine import nodes as n
 from egovsearch.engine.analysis import analysis
 from egovsearch.engine.schema import date_to_int, int_to_date
-from egovsearch.engine.scoring import FastPhrase, best_first, by_date, hybrid, matches
+from egovsearch.engine.scoring import FastPhrase, best_first, by_date, hybrid, matches, oldest_date
 from egovsearch.engine.store import open_index, read_meta, reading
 
 Ranked = list[tuple[float, int]]  # (score, global document number)
@@ -257,6 +257,10 @@ class Reader:
         if sort == "relevance":
             return len(found), best_first(found, limit)
         return len(found), by_date(self._s, found, newest=sort == "newest", limit=limit)
+
+    def oldest_published(self) -> date | None:
+        """The earliest publication date in the index (None when nothing is dated)."""
+        return int_to_date(oldest_date(self._s))
 
     def ranked_hybrid(self, query: n.Node, filter: n.Node | None, *, half_life_days: float, today: date,
                       limit: int | None = None) -> tuple[int, list[tuple[float, float, int]]]:

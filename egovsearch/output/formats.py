@@ -153,14 +153,24 @@ def _hits_jsonl(results: Results, out: TextIO, o: Options) -> int:
 def _hits_csv(results: Results, out: TextIO, o: Options) -> int:
     from egovsearch.core.models import HIT_FIELDS
 
-    keys = o.fields if o.fields is not None else HIT_FIELDS
     writer = _Csv(out)
-    writer.row((("query",) if o.with_query else ()) + keys)
+    lead = ("query",) if o.with_query else ()
+    keys: tuple[str, ...] | None = o.fields
+    if keys is not None:
+        writer.row(lead + keys)
     n = 0
-    for query, result, hit in _hits(results):
-        obj = _hit_dict(result, hit)
-        writer.row(([query] if o.with_query else []) + [obj[k] for k in keys])
-        n += 1
+    for query, result in results:
+        if keys is None:
+            # The default header waits for the first search (which runs before
+            # any output anyway): --sort hybrid adds its `hybrid` column.
+            keys = HIT_FIELDS + (("hybrid",) if any(h.hybrid is not None for h in result.hits) else ())
+            writer.row(lead + keys)
+        for hit in result.hits:
+            obj = _hit_dict(result, hit)
+            writer.row(([query] if o.with_query else []) + [obj.get(k) for k in keys])
+            n += 1
+    if keys is None:  # no search at all: the header alone
+        writer.row(lead + HIT_FIELDS)
     return n
 
 
@@ -392,11 +402,12 @@ def parse_fields(text: str) -> tuple[str, ...]:
     from egovsearch.core.models import HIT_FIELDS
 
     names = [name.strip() for name in text.split(",")]
-    valid = ", ".join(HIT_FIELDS)
+    known = (*HIT_FIELDS, "hybrid")  # (hybrid: with --sort hybrid only, which the CLI checks)
+    valid = ", ".join(known)
     for name in names:
         if not name:
             raise FieldsError(f"an empty field name in {text!r}; expected some of {valid}")
-        if name not in HIT_FIELDS:
+        if name not in known:
             raise FieldsError(f"unknown field {name!r}; expected some of {valid}")
     for name in names:
         if names.count(name) > 1:

@@ -16,6 +16,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence, Set
 from contextlib import ExitStack
 from dataclasses import replace
+from datetime import date
 from pathlib import Path
 from typing import cast
 
@@ -105,13 +106,25 @@ class Session:
             c = self.compiled(request)
             query, flt = c.runnable()
             want = None if request.limit is None else request.offset + request.limit
-            total, top = reader.ranked(query, flt, sort=request.sort, limit=want)
+            blend: list[float] | None = None  # --sort hybrid: the blended value of each hit of `top`
+            if request.sort == "hybrid" and c.query is not None:
+                total, top3 = reader.ranked_hybrid(query, flt, half_life_days=request.half_life_days,
+                                                   today=today(), limit=want)
+                top, blend = [(score, docnum) for _, score, docnum in top3], [b for b, _, _ in top3]
+            elif request.sort == "hybrid":  # no text terms, no relevance to blend: the newest first
+                total, top = reader.ranked(query, flt, sort="newest", limit=want)
+                blend = [0.0] * len(top)
+            else:
+                total, top = reader.ranked(query, flt, sort=request.sort, limit=want)
             page = top[request.offset:] if want != 0 else []
             # The stored fields of all hits at once, segment by segment (engine.search).
             stored = reader.stored_many([docnum for _, docnum in page])
             # Without text terms nothing is relevant: the filters' own scores mean nothing.
-            hits = tuple(_hit(reader.archive, f, score if c.query is not None else 0.0, c.terms, snippets)
+            relevant = c.query is not None
+            hits = tuple(_hit(reader.archive, f, score if relevant else 0.0, c.terms, snippets)
                          for (score, _), f in zip(page, stored, strict=True))
+            if blend is not None:
+                hits = tuple(replace(h, hybrid=b) for h, b in zip(hits, blend[request.offset:], strict=True))
             if short_ids:
                 hits = with_short_ids(reader, hits)
         suggestion = None
@@ -120,6 +133,11 @@ class Session:
 
             suggestion = did_you_mean(self.index_dir, request.query)
         return SearchResult(total=total, hits=hits, archive=reader.archive, suggestion=suggestion)
+
+
+def today() -> date:
+    """The day --sort hybrid ages articles from (one place, so tests can fix it)."""
+    return date.today()
 
 
 def matching(reader: Reader, index_dir: Path, request: SearchRequest) -> list[int]:
@@ -188,4 +206,22 @@ def explain(index_dir: Path, request: SearchRequest) -> list[str]:
     with open_reader(index_dir) as reader:
         c = compile_request(index_dir, request)
         lines = [line if isinstance(line, str) else _title_line(line, reader.title_check(line)) for line in c.explain]
-    return lines or ["(no query terms: every article that passes the filters)"]
+        oldest = reader.oldest_published() if request.sort == "hybrid" else None
+    lines = lines or ["(no query terms: every article that passes the filters)"]
+    if request.sort == "hybrid":
+        lines += _explain_hybrid(index_dir, request, oldest)
+    return lines
+
+
+def _explain_hybrid(index_dir: Path, request: SearchRequest, oldest: date | None) -> list[str]:
+    """The blend and, per hit of the page, its relevance, age and blended value."""
+    now = today()
+    half = request.half_life_days
+    lines = [f"hybrid: score x 0.5^(age in days / {half:.1f} days), today {now.isoformat()}; undated aged from "
+             + (oldest.isoformat() if oldest else "today (no dated article)")]
+    result = search(index_dir, request, snippets=False, suggest=False)
+    for rank, h in enumerate(result.hits, request.offset + 1):
+        age = max(0, (now - (h.published or oldest or now)).days)
+        when = h.published.isoformat() if h.published else "undated"
+        lines.append(f"{rank}. {h.id} {when}: {h.score:.4f} x 0.5^({age}/{half:.1f}) = {h.hybrid or 0.0:.4f}")
+    return lines
