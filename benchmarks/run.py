@@ -98,8 +98,21 @@ def _vmrss_kb(pid: int) -> int:
     return 0  # exited, or a zombie (no VmRSS line)
 
 
-def tree_rss(pid: int) -> tuple[int, int]:
-    """(sum, largest) VmRSS in bytes over `pid` and all its descendants, now."""
+def _cpu_ticks(pid: int) -> int:
+    """utime + stime of a process so far, in clock ticks (0 when it is gone)."""
+    try:
+        with open(f"/proc/{pid}/stat", "rb") as fh:
+            stat = fh.read()
+    except OSError:
+        return 0
+    fields = stat[stat.rindex(b")") + 2 :].split()
+    return int(fields[11]) + int(fields[12])
+
+
+def tree_rss(pid: int, cpu: dict[int, int] | None = None, seen: dict[int, list[float]] | None = None,
+             now: float = 0.0) -> tuple[int, int]:
+    """(sum, largest) VmRSS in bytes over `pid` and all its descendants, now; with `cpu`,
+    also the CPU ticks each process has used so far (the largest value seen is kept)."""
     children = _ppid_map()
     total, largest, todo = 0, 0, [pid]
     while todo:
@@ -107,6 +120,10 @@ def tree_rss(pid: int) -> tuple[int, int]:
         kb = _vmrss_kb(p)
         total += kb
         largest = max(largest, kb)
+        if cpu is not None:
+            cpu[p] = max(cpu.get(p, 0), _cpu_ticks(p))
+        if seen is not None and kb:
+            seen.setdefault(p, [now, now])[1] = now
         todo.extend(children.get(p, ()))
     return total * 1024, largest * 1024
 
@@ -121,11 +138,22 @@ class Run:
     stdout: str = field(repr=False, default="")
     stderr: str = field(repr=False, default="")
     returncode: int = 0
+    # CPU seconds (user + system) summed over the process tree, from the samples: a
+    # process's last <= 20 ms before it ends are missed. Unlike wall time, this hardly
+    # depends on what else the machine runs, so it tells a slower program from a busier
+    # machine. 0 when not sampled.
+    cpu_s: float = 0.0
+    # Per process of the tree: [CPU s, seconds from the start when first and last seen]
+    # (a worker's last sighting is when it ended, within 20 ms): shows whether the
+    # workers of a build finished together or one waited for the other.
+    processes: dict[int, list[float]] = field(repr=False, default_factory=dict)
 
 
 def run_measured(cmd: list[str], sample: bool = True, cwd: Path | None = None) -> Run:
     """Run `cmd` (in `cwd`) to completion: wall time, and peak process-tree RSS when `sample`."""
     peak = peak_one = 0
+    cpu: dict[int, int] = {}
+    seen: dict[int, list[float]] = {}
     done = threading.Event()
     with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
         start = time.perf_counter()
@@ -134,7 +162,7 @@ def run_measured(cmd: list[str], sample: bool = True, cwd: Path | None = None) -
         def sampler() -> None:
             nonlocal peak, peak_one
             while not done.is_set():
-                total, largest = tree_rss(proc.pid)
+                total, largest = tree_rss(proc.pid, cpu, seen, time.perf_counter() - start)
                 peak, peak_one = max(peak, total), max(peak_one, largest)
                 done.wait(SAMPLE_EVERY)
 
@@ -156,6 +184,8 @@ def run_measured(cmd: list[str], sample: bool = True, cwd: Path | None = None) -
             out.read().decode("utf-8", "replace"),
             err.read().decode("utf-8", "replace"),
             proc.returncode,
+            sum(cpu.values()) / os.sysconf("SC_CLK_TCK"),
+            {p: [cpu.get(p, 0) / os.sysconf("SC_CLK_TCK"), *t] for p, t in seen.items()},
         )
 
 
@@ -285,6 +315,52 @@ def query_commands(egov: str, index: Path) -> dict[str, list[str]]:
     return {kind: [egov, "query", *args, "--index", str(index)] for kind, args in QUERY_KINDS.items()}
 
 
+def recoll_config(confdir: Path, archive: Path) -> Path:
+    """A throwaway RECOLL_CONFDIR indexing `archive` with English and German stemming."""
+    shutil.rmtree(confdir, ignore_errors=True)
+    confdir.mkdir(parents=True)
+    (confdir / "recoll.conf").write_text(
+        f"topdirs = {archive}\nindexstemminglanguages = english german\n", encoding="utf-8"
+    )
+    return confdir
+
+
+def recoll_build(recollindex: str, confdir: Path) -> Run:
+    """One full `recollindex -z` (reset, then index everything) with its own configuration."""
+    shutil.rmtree(confdir / "xapiandb", ignore_errors=True)
+    cmd = ["env", f"RECOLL_CONFDIR={confdir}", recollindex, "-z"]
+    return run_measured(cmd)
+
+
+def _build_figures(r: Run, size: int) -> dict[str, Any]:
+    return {
+        "build_s": r.seconds,
+        "cpu_s": r.cpu_s,
+        "docs_per_s": size / r.seconds,
+        "peak_rss": r.peak_rss,
+        "peak_rss_one": r.peak_rss_one,
+        "returncode": r.returncode,
+        "stderr": r.stderr[-2000:],
+        "processes": sorted(r.processes.values(), key=lambda x: x[1]),  # [CPU s, first, last seen s]
+    }
+
+
+def listing_figures(archive: Path, index: Path, python: Path) -> dict[str, Any] | None:
+    """benchmarks/listing.py's figures (listing and batch queries), or None without that module."""
+    import importlib
+
+    try:
+        # By name: the module comes from another branch, and mypy must pass with or without it.
+        listing = importlib.import_module("benchmarks.listing")
+    except ModuleNotFoundError as e:
+        if e.name != "benchmarks.listing":
+            raise  # listing.py is there but something it imports is not
+        print("listing: benchmarks/listing.py missing", file=sys.stderr, flush=True)
+        return None
+    figures: dict[str, Any] = listing.measure(archive, index, python)
+    return figures
+
+
 def bench_size(
     size: int,
     work: Path,
@@ -294,8 +370,15 @@ def bench_size(
     project: bool,
     python: str = sys.executable,
     repo: Path = REPO,
+    build_rounds: int = 3,
+    recoll: bool = True,
 ) -> dict[str, Any]:
-    """Every measurement for one corpus size, as a JSON-ready dict."""
+    """Every measurement for one corpus size, as a JSON-ready dict.
+
+    The project's build runs `build_rounds` times, alternating with `recollindex -z`
+    when it is installed (ours, recoll, ours, recoll, ...): the figures are medians,
+    and the ratio ours/recoll is the median of the rounds' ratios.
+    """
 
     def log(msg: str) -> None:
         print(f"[{size}] {msg}", file=sys.stderr, flush=True)
@@ -308,6 +391,7 @@ def bench_size(
         "corpus": corpus,
         "baseline": None,
         "project": None,
+        "recoll": None,
         "code": code_version(repo),
         "loadavg_at_start": os.getloadavg(),
     }
@@ -319,32 +403,55 @@ def bench_size(
         shutil.rmtree(base_ix, ignore_errors=True)
         log("baseline build ...")
         r = run_measured([py, str(HERE / "naive_index.py"), str(archive), str(base_ix)])
-        res["baseline"] = {
-            "build_s": r.seconds,
-            "docs_per_s": size / r.seconds,
-            "peak_rss": r.peak_rss,
-            "peak_rss_one": r.peak_rss_one,
-            "index_bytes": dir_bytes(base_ix),
-            "returncode": r.returncode,
-            "stderr": r.stderr[-2000:],
-        }
+        res["baseline"] = {**_build_figures(r, size), "index_bytes": dir_bytes(base_ix)}
         log(f"baseline build {r.seconds:.1f} s, rc {r.returncode}")
 
+    recollindex = shutil.which("recollindex") if recoll else None
+    if recoll and recollindex is None:
+        log("recoll: recollindex is not installed, its column is left out (apt-get install recollcmd)")
+    res["recoll_missing"] = recollindex is None
+    confdir = recoll_config(work / f"recoll-{size}", archive) if recollindex else None
     if project:
-        shutil.rmtree(proj_ix, ignore_errors=True)
         index_cmd = [egov, "index", "--archive", str(archive), "--index", str(proj_ix), "--quiet"]
-        log("project build ...")
-        r = run_measured(index_cmd)
+        ours: list[Run] = []
+        theirs: list[Run] = []
+        for i in range(max(1, build_rounds)):
+            shutil.rmtree(proj_ix, ignore_errors=True)
+            log(f"project build {i + 1} ...")
+            ours.append(run_measured(index_cmd))
+            log(f"project build {ours[-1].seconds:.1f} s ({ours[-1].cpu_s:.1f} CPU s), rc {ours[-1].returncode}")
+            if recollindex and confdir:
+                log(f"recoll build {i + 1} ...")
+                theirs.append(recoll_build(recollindex, confdir))
+                log(f"recoll build {theirs[-1].seconds:.1f} s ({theirs[-1].cpu_s:.1f} CPU s), "
+                    f"rc {theirs[-1].returncode}")
+        r = ours[-1]
         p: dict[str, Any] = {
-            "build_s": r.seconds,
-            "docs_per_s": size / r.seconds,
-            "peak_rss": r.peak_rss,
-            "peak_rss_one": r.peak_rss_one,
+            **_build_figures(r, size),
+            "build_s": statistics.median(x.seconds for x in ours),
+            "cpu_s": statistics.median(x.cpu_s for x in ours),
+            "builds_s": [x.seconds for x in ours],
+            "builds_cpu_s": [x.cpu_s for x in ours],
+            "peak_rss": max(x.peak_rss for x in ours),
+            "peak_rss_one": max(x.peak_rss_one for x in ours),
             "index_bytes": dir_bytes(proj_ix) if proj_ix.exists() else 0,
-            "returncode": r.returncode,
-            "stderr": r.stderr[-2000:],
         }
-        log(f"project build {r.seconds:.1f} s, rc {r.returncode}")
+        p["docs_per_s"] = size / p["build_s"]
+        if theirs and confdir:
+            res["recoll"] = {
+                **_build_figures(theirs[-1], size),
+                "build_s": statistics.median(x.seconds for x in theirs),
+                "cpu_s": statistics.median(x.cpu_s for x in theirs),
+                "builds_s": [x.seconds for x in theirs],
+                "builds_cpu_s": [x.cpu_s for x in theirs],
+                "peak_rss": max(x.peak_rss for x in theirs),
+                "index_bytes": dir_bytes(confdir / "xapiandb"),
+                # Median of the per-round ratios: each round's two builds ran side by side in time.
+                "ratio_ours_recoll": statistics.median(a.seconds / b.seconds for a, b in zip(ours, theirs, strict=True)),
+                "cpu_ratio_ours_recoll": statistics.median(
+                    a.cpu_s / b.cpu_s for a, b in zip(ours, theirs, strict=True) if b.cpu_s
+                ) if any(b.cpu_s for b in theirs) else None,
+            }
         noop = run_measured(index_cmd)
         p.update(noop_s=noop.seconds, noop_peak_rss=noop.peak_rss, noop_returncode=noop.returncode)
         changed = archive / corpus["changed_file"]
@@ -366,6 +473,7 @@ def bench_size(
         p["phrase_total_hits"] = int(count.stdout) if count.stdout.strip().isdigit() else None
         res["project"] = p
         log(f"no-op {noop.seconds:.2f} s, one changed {one.seconds:.2f} s")
+        res["listing"] = listing_figures(archive, proj_ix, Path(python))
 
     # End-to-end queries, each a new process.
     cmds: dict[str, list[str]] = {}
@@ -416,34 +524,45 @@ def _ratio(a: float | None, b: float | None) -> float | None:
 
 
 def checks(res: dict[str, Any]) -> list[dict[str, Any]]:
-    """Table rows: metric, project, baseline, ratio (project/baseline), target, pass.
+    """Table rows: metric, project, baseline, ratio (project/baseline), target, pass, and the
+    peer (recoll) columns: its figure, the ratio project/recoll, its target and verdict.
 
-    `at` is the corpus size the issue states the target for; at other sizes the
-    verdict is informational (shown in parentheses).
+    `at` is the corpus size the issue states a target for; at other sizes the verdict is
+    informational (shown in parentheses).
     """
     p, b, q, h = res["project"] or {}, res["baseline"] or {}, res["query"], res["help"]
+    rc = res.get("recoll") or {}
     qp, qn, qr = (q.get(k, {}).get("median_s") for k in ("project", "naive", "rg"))
-    rows = [
-        ("build s", p.get("build_s"), b.get("build_s"), 1 / 2.5, 20_000, "<= 0.40 (2.5x faster)"),
-        ("docs/s", p.get("docs_per_s"), b.get("docs_per_s"), None, None, ""),
-        ("index MB", _mb(p.get("index_bytes")), _mb(b.get("index_bytes")), 0.8, 20_000, "<= 0.80"),
-        ("peak RSS MB (process tree)", _mb(p.get("peak_rss")), _mb(b.get("peak_rss")), None, None, ""),
-        ("peak RSS MB (largest process)", _mb(p.get("peak_rss_one")), _mb(b.get("peak_rss_one")), None, None, ""),
-        ("no-op re-index s (vs build)", p.get("noop_s"), p.get("build_s"), 0.03, 20_000, "<= 0.03"),
-        ("1-changed re-index s (vs build)", p.get("one_changed_s"), p.get("build_s"), None, None, ""),
-        ("query s (vs naive CLI)", qp, qn, 0.5, 20_000, "<= 0.50"),
-        ("query s (vs rg -l)", qp, qr, 1 / 3, 100_000, "< 0.33"),
+    # metric, project, baseline, limit, at, target, recoll figure, ratio to recoll, its limit, its target
+    rows: list[tuple[Any, ...]] = [
+        ("build s", p.get("build_s"), b.get("build_s"), 1 / 2.5, 20_000, "<= 0.40 (2.5x faster)",
+         rc.get("build_s"), rc.get("ratio_ours_recoll"), 0.6, "<= 0.60 (median of rounds)"),
+        ("build CPU s (process tree)", p.get("cpu_s"), b.get("cpu_s"), None, None, "",
+         rc.get("cpu_s"), rc.get("cpu_ratio_ours_recoll"), None, ""),
+        ("docs/s", p.get("docs_per_s"), b.get("docs_per_s"), None, None, "",
+         rc.get("docs_per_s"), None, None, ""),
+        ("index MB", _mb(p.get("index_bytes")), _mb(b.get("index_bytes")), 0.8, 20_000, "<= 0.80",
+         _mb(rc.get("index_bytes")), _ratio(p.get("index_bytes"), rc.get("index_bytes")), 1 / 2.6,
+         "<= 0.38 (2.6x smaller)"),
+        ("peak RSS MB (process tree)", _mb(p.get("peak_rss")), _mb(b.get("peak_rss")), None, None, "",
+         _mb(rc.get("peak_rss")), _ratio(p.get("peak_rss"), rc.get("peak_rss")), None, ""),
+        ("peak RSS MB (largest process)", _mb(p.get("peak_rss_one")), _mb(b.get("peak_rss_one")), None, None, "",
+         _mb(rc.get("peak_rss_one")), None, None, ""),
+        ("no-op re-index s (vs build)", p.get("noop_s"), p.get("build_s"), 0.03, 20_000, "<= 0.03",
+         None, None, None, ""),
+        ("1-changed re-index s (vs build)", p.get("one_changed_s"), p.get("build_s"), None, None, "",
+         None, None, None, ""),
+        ("query s (vs naive CLI)", qp, qn, 0.5, 20_000, "<= 0.50", None, None, None, ""),
+        ("query s (vs rg -l)", qp, qr, 1 / 3, 100_000, "< 0.33", None, None, None, ""),
         (
             "--help s (vs naive CLI)",
             h.get("project", {}).get("median_s"),
             h.get("naive", {}).get("median_s"),
-            None,
-            None,
-            "",
+            None, None, "", None, None, None, "",
         ),
     ]
     out = []
-    for metric, proj, base, limit, at, target in rows:
+    for metric, proj, base, limit, at, target, peer, peer_ratio, peer_limit, peer_target in rows:
         ratio = _ratio(proj, base)
         verdict = (
             None
@@ -459,6 +578,10 @@ def checks(res: dict[str, Any]) -> list[dict[str, Any]]:
                 "target": target,
                 "at": at,
                 "pass": verdict,
+                "recoll": peer,
+                "recoll_ratio": peer_ratio,
+                "recoll_target": peer_target,
+                "recoll_pass": None if peer_limit is None or peer_ratio is None else peer_ratio <= peer_limit,
             }
         )
     rss = _mb(p.get("peak_rss"))
@@ -468,16 +591,52 @@ def checks(res: dict[str, Any]) -> list[dict[str, Any]]:
             "project": rss,
             "baseline": None,
             "ratio": None,
-            "target": "<= 500 MB",
+            "target": "<= 400 MB",
             "at": 100_000,
-            "pass": None if rss is None else rss <= 500,
+            "pass": None if rss is None else rss <= 400,
+            "recoll": None,
+            "recoll_ratio": None,
+            "recoll_target": "",
+            "recoll_pass": None,
         }
     )
     return out
 
 
+SCALE_LIMIT = 5.5  # the 100,000-article build at most this many times the 20,000 one
+
+
+def scaling(results: list[dict[str, Any]]) -> dict[str, Any] | None:
+    """The 100,000-article build against the 20,000 one (same run), when both were built."""
+    by_size = {r["size"]: (r["project"] or {}).get("build_s") for r in results}
+    cpu = {r["size"]: (r["project"] or {}).get("cpu_s") for r in results}
+    small, big = by_size.get(20_000), by_size.get(100_000)
+    if not small or not big:
+        return None
+    ratio = big / small
+    return {
+        "build_20000_s": small,
+        "build_100000_s": big,
+        "ratio": ratio,
+        "cpu_ratio": _ratio(cpu.get(100_000), cpu.get(20_000)),
+        "target": f"<= {SCALE_LIMIT}",
+        "pass": ratio <= SCALE_LIMIT,
+    }
+
+
+def _verdict(ok: bool | None, at: int | None, size: int) -> str:
+    if ok is None:
+        return ""
+    verdict = "PASS" if ok else "FAIL"
+    return f"({verdict.lower()}; target at {at:,})" if at is not None and at != size else verdict
+
+
 def _mb(n: int | None) -> float | None:
     return None if n is None else n / MB
+
+
+def _fmts(xs: list[float] | None) -> str:
+    return "/".join(_fmt(x) for x in xs or [])
 
 
 def _fmt(x: float | None) -> str:
@@ -494,20 +653,35 @@ def print_table(res: dict[str, Any]) -> None:
         f'{c["phrase_pages"]:,} containing "{PHRASE}"; code {res["code"]}; '
         f"load {res['loadavg_at_start'][0]:.1f}..{res['loadavg_at_end'][0]:.1f}) =="
     )
-    head = f"{'metric':34} {'project':>10} {'baseline':>10} {'ratio':>7}  {'target':24} result"
+    head = (
+        f"{'metric':34} {'project':>10} {'baseline':>10} {'ratio':>7}  {'target':24} {'result':14}"
+        f"{'recoll':>10} {'vs recoll':>9}  {'target':28} result"
+    )
     print(head)
     print("-" * len(head))
     for row in res["checks"]:
-        if row["pass"] is None:
-            verdict = "" if row["target"] == "" else "n/a"
-        else:
-            verdict = "PASS" if row["pass"] else "FAIL"
-            if row["at"] != res["size"]:
-                verdict = f"({verdict.lower()}; target is at {row['at']:,})"
+        verdict = _verdict(row["pass"], row["at"], res["size"])
+        if row["pass"] is None and row["target"]:
+            verdict = "n/a"
+        peer = _verdict(row.get("recoll_pass"), 20_000, res["size"])
         print(
             f"{row['metric']:34} {_fmt(row['project']):>10} {_fmt(row['baseline']):>10} "
-            f"{_fmt(row['ratio']):>7}  {row['target']:24} {verdict}"
+            f"{_fmt(row['ratio']):>7}  {row['target']:24} {verdict:14}"
+            f"{_fmt(row.get('recoll')):>10} {_fmt(row.get('recoll_ratio')):>9}  {row.get('recoll_target', ''):28} {peer}"
         )
+    if res.get("recoll_missing"):
+        print("recoll: recollindex is not installed; its column is empty (apt-get install recollcmd)")
+    elif res.get("recoll"):
+        rc, p = res["recoll"], res["project"] or {}
+        print(f"builds (alternating rounds): egovsearch {_fmts(p.get('builds_s'))} s "
+              f"({_fmts(p.get('builds_cpu_s'))} CPU s), recoll {_fmts(rc.get('builds_s'))} s "
+              f"({_fmts(rc.get('builds_cpu_s'))} CPU s)")
+    listing = res.get("listing")
+    if listing is None:
+        print("listing: benchmarks/listing.py missing")
+    else:
+        for key, value in listing.items():
+            print(f"listing {key:26} {_fmt(value) if isinstance(value, (int, float)) else value}")
     kinds = res.get("query_kinds") or {}
     if kinds:
         print(f"{'query kind (project)':34} {'median s':>10} {'min s':>10} {'lines':>7}")
@@ -549,29 +723,39 @@ def markdown_tables(results: list[dict[str, Any]], machine: dict[str, Any]) -> s
     out = [
         f"Generated by `python benchmarks/run.py {machine['argv']}` on {machine['when']} "
         f"(code {machine['commit']}; {machine['cpus']} CPUs; Python {machine['python']}). "
-        "Ratios are project / baseline within this one run.",
+        "Ratios are egovsearch / baseline and egovsearch / recoll within this one run.",
         "",
     ]
     for res in results:
         c = res["corpus"]
+        rc = res.get("recoll") or {}
+        p = res["project"] or {}
         out += [
             f"**{res['size']:,} articles** ({c['bytes'] / MB:.0f} MB of pages, {c['german']:,} German; "
             f"load {res['loadavg_at_start'][0]:.1f}..{res['loadavg_at_end'][0]:.1f}):",
             "",
-            "| measure | egovsearch | naive baseline | ratio | target | result |",
-            "| --- | --- | --- | --- | --- | --- |",
+            "| measure | egovsearch | naive baseline | ratio | target | result | recoll | vs recoll | target | result |",
+            "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |",
         ]
         for row in res["checks"]:
-            if row["pass"] is None:
-                verdict = ""
-            else:
-                verdict = "PASS" if row["pass"] else "FAIL"
-                if row["at"] != res["size"]:
-                    verdict = f"({verdict.lower()}; target at {row['at']:,})"
             out.append(
                 f"| {row['metric']} | {_md_value(row, 'project')} | {_md_value(row, 'baseline')} | "
-                f"{_md_value(row, 'ratio')} | {row['target']} | {verdict} |"
+                f"{_md_value(row, 'ratio')} | {row['target']} | {_verdict(row['pass'], row['at'], res['size'])} | "
+                f"{_md_value(row, 'recoll')} | {_md_value(row, 'recoll_ratio')} | {row['recoll_target']} | "
+                f"{_verdict(row['recoll_pass'], 20_000, res['size'])} |"
             )
+        if res.get("recoll_missing"):
+            out += ["", "recoll: `recollindex` is not installed; its columns are empty."]
+        elif rc:
+            out += ["", f"Builds in alternating rounds: egovsearch {_fmts(p.get('builds_s'))} s "
+                        f"({_fmts(p.get('builds_cpu_s'))} CPU s), `recollindex -z` {_fmts(rc.get('builds_s'))} s "
+                        f"({_fmts(rc.get('builds_cpu_s'))} CPU s)."]
+        listing = res.get("listing")
+        if listing is None:
+            out += ["", "listing: benchmarks/listing.py missing"]
+        else:
+            out += ["", "| listing and batch | value |", "| --- | --- |"]
+            out += [f"| {k} | {_fmt(v) if isinstance(v, (int, float)) else v} |" for k, v in listing.items()]
         kinds = res.get("query_kinds") or {}
         if kinds:
             out += ["", "| query kind (end to end, median) | arguments | seconds |", "| --- | --- | --- |"]
@@ -579,6 +763,16 @@ def markdown_tables(results: list[dict[str, Any]], machine: dict[str, Any]) -> s
                 args = shlex.join(QUERY_KINDS[kind]).replace("|", "\\|")
                 out.append(f"| {kind} | `{args}` | {q['median_s']:.3f} |")
         out.append("")
+    scale = scaling(results)
+    if scale:
+        out += [
+            "| scaling | 20,000 s | 100,000 s | ratio | CPU ratio | target | result |",
+            "| --- | --- | --- | --- | --- | --- | --- |",
+            f"| build 100,000 / 20,000 | {_fmt(scale['build_20000_s'])} | {_fmt(scale['build_100000_s'])} | "
+            f"{_fmt(scale['ratio'])} | {_fmt(scale['cpu_ratio'])} | {scale['target']} | "
+            f"{'PASS' if scale['pass'] else 'FAIL'} |",
+            "",
+        ]
     return "\n".join(out).rstrip() + "\n"
 
 
@@ -608,19 +802,30 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--json", type=Path, help="write all figures here")
     ap.add_argument("--no-baseline", action="store_true", help="skip the naive Whoosh baseline")
     ap.add_argument("--no-project", action="store_true", help="skip egovsearch itself")
-    ap.add_argument("--markdown", type=Path, help="replace the table between the markers of this file")
+    ap.add_argument(
+        "--markdown",
+        type=Path,
+        nargs="?",
+        const=Path("-"),
+        help="print the Markdown table docs/PERFORMANCE.md carries; with FILE, put it between FILE's markers",
+    )
+    ap.add_argument("--build-rounds", type=int, default=3,
+                    help="project builds per size, alternating with recollindex (median; default 3)")
+    ap.add_argument("--no-recoll", action="store_true", help="leave out the recoll peer column")
     ap.add_argument(
         "--python", default=sys.executable, help="interpreter of the virtualenv with the egovsearch under test"
     )
     ap.add_argument("--repo", type=Path, default=REPO, help="checkout of the code under test (for its commit)")
     args = ap.parse_args(argv)
-    if args.markdown and TABLE_START not in args.markdown.read_text(encoding="utf-8"):
+    to_file = args.markdown is not None and str(args.markdown) != "-"
+    if to_file and TABLE_START not in args.markdown.read_text(encoding="utf-8"):
         ap.error(f"{args.markdown} has no {TABLE_START} marker")  # before the long run, not after
     args.work.mkdir(parents=True, exist_ok=True)
     results = []
     for size in args.size or [20_000]:
         res = bench_size(
-            size, args.work, args.repeat, args.seed, not args.no_baseline, not args.no_project, args.python, args.repo
+            size, args.work, args.repeat, args.seed, not args.no_baseline, not args.no_project, args.python, args.repo,
+            args.build_rounds, not args.no_recoll,
         )
         print_table(res)
         results.append(res)
@@ -632,11 +837,19 @@ def main(argv: list[str] | None = None) -> int:
         "when": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
         "argv": " ".join(sys.argv[1:] if argv is None else argv),
     }
-    if args.markdown:
-        replace_table(args.markdown, markdown_tables(results, machine))
+    scale = scaling(results)
+    if scale:
+        print(f"\nbuild 100,000 / 20,000: {scale['ratio']:.2f} (CPU {_fmt(scale['cpu_ratio'])}; "
+              f"target {scale['target']}) {'PASS' if scale['pass'] else 'FAIL'}")
+    if args.markdown is not None:
+        table = markdown_tables(results, machine)
+        if to_file:
+            replace_table(args.markdown, table)
+        else:
+            print("\n" + table, end="")
     if args.json:
         args.json.write_text(
-            json.dumps({"machine": machine, "query": QUERY, "results": results}, indent=2, default=str)
+            json.dumps({"machine": machine, "query": QUERY, "results": results, "scaling": scale}, indent=2, default=str)
         )
     return 0
 

@@ -14,8 +14,9 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from egovsearch.core.models import Article, SearchRequest, SearchResult
     from egovsearch.core.reports import Health, IndexReport, IndexStats, SourceCount, Timeline
+    from egovsearch.query.run import Session as Session  # (re-exported for the CLI's annotations)
 
-Progress = Callable[[int, int], None]
+Progress = Callable[[str, int, int], None]  # (phase, done, total); total 0: no count
 
 
 def search(index_dir: Path, request: SearchRequest, *, snippets: bool = True,
@@ -95,12 +96,14 @@ def health(index_dir: Path) -> Health:
 
 
 def update_index(archive: Path, index_dir: Path, *, rebuild: bool = False, jobs: int | None = None,
-                 progress: Progress | None = None, lock_timeout: float = 5.0) -> IndexReport:
-    """Build or update the index of `archive` at `index_dir`."""
+                 progress: Progress | None = None, lock_timeout: float = 5.0,
+                 force: bool = False) -> IndexReport:
+    """Build or update the index of `archive` at `index_dir`. A run that would
+    remove most of the index raises WouldRemoveMost unless `force`."""
     from egovsearch.engine import writer
 
     return writer.update_index(archive, index_dir, rebuild=rebuild, jobs=jobs, progress=progress,
-                               lock_timeout=lock_timeout)
+                               lock_timeout=lock_timeout, force=force)
 
 
 def parse_paths(paths: Iterable[Path], on_skip: Callable[[str, str], None]) -> Iterator[Article]:
@@ -148,6 +151,15 @@ def recorded_archive(index_dir: Path) -> Path | None:
 
     recorded = store.read_meta(index_dir).archive
     return Path(recorded) if recorded else None
+
+
+def session(index_dir: Path) -> Session:
+    """The index opened once for many searches (a context manager): a script
+    running many queries calls ``session.search(request)`` for each; the
+    reader, filters and repeated compilations are kept between them."""
+    from egovsearch.query import run
+
+    return run.Session(index_dir)
 
 
 def source_facets(index_dir: Path, request: SearchRequest) -> list[SourceCount]:

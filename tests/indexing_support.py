@@ -165,3 +165,25 @@ def worker_dying(index_dir: str, root: str, items: list[tuple[str, int, int, str
 
     egovsearch.engine.schema.document = document  # type: ignore[assignment]
     return indexer._worker(index_dir, root, items)
+
+
+def worker_no_space(index_dir: str, root: str, items: list[tuple[str, int, int, str | None]]) -> object:
+    """The real worker, but the disk is full at its second document (its segment
+    files are open and partly written)."""
+    import errno
+
+    import egovsearch.engine.schema
+    from egovsearch.engine import writer as indexer
+
+    real = egovsearch.engine.schema.document
+    calls = 0
+
+    def document(article: object, fp: str) -> dict[str, object]:
+        nonlocal calls
+        calls += 1
+        if calls > 1:
+            raise OSError(errno.ENOSPC, "No space left on device", os.path.join(index_dir, "MAIN_x.pst"))
+        return real(article, fp)  # type: ignore[arg-type]
+
+    egovsearch.engine.schema.document = document  # type: ignore[assignment]
+    return indexer._worker(index_dir, root, items)

@@ -777,7 +777,7 @@ def test_timeline_empty_exit_1(ix: Path) -> None:
     ok(r, 1)
     assert r.stdout == "period,count\n"
     one_line_error(run(ix, "timeline", "-f", "bars"), "'bars'")
-    one_line_error(run(ix, "timeline", "--by", "week"), "'week'")
+    one_line_error(run(ix, "timeline", "--by", "day"), "'day'")
 
 
 def test_similar(ix: Path) -> None:

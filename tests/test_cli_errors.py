@@ -53,7 +53,7 @@ def test_unexpected_exception_is_one_internal_error_line(
 
 
 def test_internal_error_in_a_search(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    monkeypatch.setattr(egovsearch.api, "search", _raise(AttributeError("phrase")))
+    monkeypatch.setattr(egovsearch.api, "session", _raise(AttributeError("phrase")))
     for fmt in ("tsv", "json", "csv", "table"):
         r = runner.invoke(app, ["query", "key issues", "-f", fmt, "--index", str(tmp_path)])
         assert (r.exit_code, r.stdout) == (2, "")

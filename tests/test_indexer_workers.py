@@ -96,3 +96,42 @@ def test_every_segment_stores_its_offsets(tmp_path: Path, monkeypatch: pytest.Mo
     assert len(written) > 1 and all(written)
     hits = search(tmp_path / "index", SearchRequest(None, limit=None)).hits
     assert sorted(h.path for h in hits) == sorted(f.relpath for f in iter_archive(archive))
+
+
+def _segment_files(index_dir: Path, segment: object) -> dict[str, bytes]:
+    """A segment's files by name without its random id (several share an extension)."""
+    segid = segment.segid  # type: ignore[attr-defined]
+    return {f.name.replace(segid, ""): f.read_bytes() for f in index_dir.iterdir() if segid in f.name}
+
+
+def test_direct_posting_writes_are_whooshs_byte_for_byte(tmp_path: Path) -> None:
+    """The worker's pool writes its postings into Whoosh's posting writer itself;
+    the segment files are those Whoosh's add_postings writes from the same pool:
+    terms in one block and in several (300 documents: blocks hold 128), positions
+    longer than 254 bytes (a word 300 times), title and lead weights, and ID fields
+    without positions."""
+    from whoosh.index import create_in
+
+    from egovsearch.engine.schema import build_schema
+    from egovsearch.engine.store import INDEX_NAME
+
+    docs = []
+    for i in range(300):
+        body = (f"Behörde {i} digital. Verwaltung und E-Government in Köln.\n\n"
+                + "portal " * (300 if i == 7 else i % 5) + f"Straße Nummer{i % 17} shared services")
+        lang = "de" if i % 3 else "en"
+        docs.append({"path": f"p{i}.txt", "id": f"{i:04x}", "title": "t", "language": lang,
+                     "source": f"Source {i % 4}", "source_key": f"source {i % 4}", "published": 20200101 + i % 28,
+                     f"body_{lang}": (body, 8, body.find("\n\n"))})
+    files = []
+    for direct in (False, True):
+        index_dir = tmp_path / f"direct-{direct}"
+        index_dir.mkdir()
+        ix = create_in(str(index_dir), build_schema(), indexname=INDEX_NAME)
+        w = indexer._segment_writer(ix, direct=direct)
+        for doc in docs:
+            w.add_document(**doc)
+        files.append(_segment_files(index_dir, w._finalize_segment()))
+    whoosh, ours = files
+    assert {f"{INDEX_NAME}_.trm", f"{INDEX_NAME}_.pst"} <= whoosh.keys(), sorted(whoosh)
+    assert ours == whoosh

@@ -443,16 +443,24 @@ def test_timeline_coloured_bars() -> None:
 def test_report() -> None:
     skipped = tuple(Skipped(f"f{i}.txt", "empty file") for i in range(6)) + (Skipped("x\x1b[2J.bin", "binary"),)
     buf = io.StringIO()
-    terminal.write_report(IndexReport(3, 1, 0, 2, 10, skipped, 1.25), buf, color=False)
+    terminal.write_report(IndexReport(3, 1, 0, 2, 10, skipped, 1.25, repaired=("vocab-de.tsv",), cleaned=29),
+                          buf, color=False)
+    # The counts and the time come last: the line a person sees when the bar goes.
     assert buf.getvalue() == """\
-Index updated in 1.2 s: 3 added, 1 updated, 0 renamed, 2 removed, 10 unchanged, 7 skipped
   skipped f0.txt: empty file
   skipped f1.txt: empty file
   skipped f2.txt: empty file
   skipped f3.txt: empty file
   skipped f4.txt: empty file
   ... and 2 more
+  rebuilt vocab-de.tsv: it was missing, damaged or out of date
+  removed 29 leftover files of an earlier interrupted or failed run
+Index updated in 1.2 s: 3 added, 1 updated, 0 renamed, 2 removed, 10 unchanged, 7 skipped
 """
+    buf = io.StringIO()
+    terminal.write_report(IndexReport(0, 0, 0, 0, 5, (), 0.3, cleaned=1), buf, color=False)
+    assert buf.getvalue() == ("  removed 1 leftover file of an earlier interrupted or failed run\n"
+                              "Index updated in 0.3 s: 0 added, 0 updated, 0 renamed, 0 removed, 5 unchanged, 0 skipped\n")
     buf = io.StringIO()
     terminal.write_report(IndexReport(1, 0, 0, 0, 0, (), 0.04, rebuilt=True), buf, color=True)
     assert SGR.sub("", buf.getvalue()) == (
@@ -462,13 +470,19 @@ Index updated in 1.2 s: 3 added, 1 updated, 0 renamed, 2 removed, 10 unchanged, 
 def test_progress() -> None:
     buf = io.StringIO()
     with terminal.Progress(buf, enabled=False) as bar:
-        bar.update(1, 2)
+        bar.update("indexing", 1, 2)
     assert buf.getvalue() == ""
     with terminal.Progress(buf, enabled=True, description="Indexing") as bar:
+        bar.update("reading", 0, 0)
         for done in range(4):
-            bar.update(done, 3)
+            bar.update("indexing", done, 3)
+        bar.update("writing segments", 0, 0)
+        bar.update("committing", 0, 0)
     plain = re.sub(r"\x1b\[[0-9;?]*[A-Za-z]", "", buf.getvalue())
-    assert "Indexing" in plain and "3/3" in plain
+    assert "Reading" in plain and "Indexing" in plain and "3/3" in plain
+    # The phases after the last article are named, without a count of files.
+    tail = plain[plain.index("Writing segments"):]
+    assert "Committing" in tail and "/" not in tail and "files/s" not in tail
 
 
 # --- pager --------------------------------------------------------------------------------

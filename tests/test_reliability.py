@@ -209,6 +209,7 @@ def test_ctrl_c_during_rebuild_keeps_previous_index(
     os.kill(proc.pid, signal.SIGINT)
     rc, _, err = proc.wait(60)
     assert rc == 130, err
+    assert set(os.listdir(ix)) == names  # the interrupted run removed its own files before it exited
     assert answers(ix, CORPUS_QUERIES) == before
     check_recovery(archive, ix, tmp_path)
 

@@ -161,7 +161,7 @@ def test_doctor_names_the_damaged_file_and_index_says_it_rebuilt_it(built: tuple
     r = subprocess.run([sys.executable, "-m", "egovsearch", "index", "--index", str(ix)],
                        capture_output=True, text=True, cwd=tmp_path, check=False)
     assert r.returncode == 0
-    assert "  rebuilt vocab-de.tsv: it was missing or damaged\n" in r.stderr
+    assert "  rebuilt vocab-de.tsv: it was missing, damaged or out of date\n" in r.stderr
 
 
 def test_a_vocabulary_is_read_once_per_version_of_its_file(built: tuple[Path, Path],

@@ -90,3 +90,46 @@ def test_a_tall_chart_goes_through_the_pager(ix: Path, tmp_path: Path, monkeypat
     assert lines[-2:] == ["undated: 1", "total: 7"]
     r = runner.invoke(app, ["timeline", "--index", str(ix)])  # 16 years and 2 lines fit the screen
     assert r.stdout.splitlines()[0].startswith("2009  █") and len(r.stdout.splitlines()) == 18
+
+
+# --- ISO weeks (issue 17: timeline --by week) -----------------------------------------
+
+
+def test_weeks_label_iso_weeks_and_fill_the_gaps(ix: Path) -> None:
+    # 2019-11-20 is a Wednesday of ISO week 47; the week 2019-11-18..24 is its period.
+    tl = timeline(ix, SearchRequest(since=date(2019, 11, 4), until=date(2019, 12, 1), language="de"), "week")
+    assert tl.periods == (("2019-W45", 0), ("2019-W46", 0), ("2019-W47", 1), ("2019-W48", 0))
+    assert tl.total == 1
+
+
+def test_weeks_across_new_year_take_the_iso_year(ix: Path) -> None:
+    # 2020 has a week 53 (Monday 2020-12-28); 2024-12-30 begins 2025-W01.
+    tl = timeline(ix, SearchRequest(query="nothingzzz", since=date(2020, 12, 21), until=date(2021, 1, 10)), "week")
+    assert [p for p, _ in tl.periods] == ["2020-W52", "2020-W53", "2021-W01"]
+    tl = timeline(ix, SearchRequest(query="nothingzzz", since=date(2024, 12, 23), until=date(2025, 1, 5)), "week")
+    assert [p for p, _ in tl.periods] == ["2024-W52", "2025-W01"]
+
+
+def test_every_day_falls_in_its_iso_week() -> None:
+    from datetime import timedelta
+
+    from egovsearch.query.explore import _period_label, _period_number, _value_period
+
+    day = date(2015, 12, 20)
+    for _ in range(800):
+        year, week, _weekday = day.isocalendar()
+        value = day.year * 10000 + day.month * 100 + day.day
+        assert _period_label(_value_period(value, "week"), "week") == f"{year:04d}-W{week:02d}"
+        assert _value_period(value, "week") == _period_number(day, "week")
+        day += timedelta(days=1)
+
+
+def test_weeks_through_the_cli_in_every_format(ix: Path) -> None:
+    args = ["timeline", "--by", "week", "--lang", "de", "--since", "2024-04-22", "--until", "2024-05-05",
+            "--index", str(ix)]
+    r = runner.invoke(app, [*args, "-f", "csv"])
+    assert (r.exit_code, r.stdout) == (0, "period,count\n2024-W17,0\n2024-W18,1\n")
+    r = runner.invoke(app, [*args, "-f", "json"])
+    assert r.stdout == '[{"period": "2024-W17", "count": 0},\n {"period": "2024-W18", "count": 1}]\n'
+    r = runner.invoke(app, [*args, "-f", "chart"])
+    assert r.exit_code == 0 and "2024-W18" in r.stdout and "2024-W17" in r.stdout

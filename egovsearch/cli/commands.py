@@ -11,7 +11,7 @@ from __future__ import annotations
 import itertools
 import os
 import sys
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, TextIO
 
@@ -43,6 +43,7 @@ from egovsearch.cli.options import (
 from egovsearch.core.errors import EgovsearchError, ExitCode, UsageError
 
 if TYPE_CHECKING:
+    from egovsearch.api import Session
     from egovsearch.core.models import SearchRequest, SearchResult
 
 
@@ -80,16 +81,57 @@ def _query_text(words: list[str] | None, optional: bool) -> str | None:
 
 def _request(query: str | None, source: list[str] | None, since: str | None, until: str | None,
              lang: Lang | None, sort: Sort = Sort.relevance, limit: int | None = None,
-             offset: int = 0) -> SearchRequest:
+             offset: int = 0, half_life: str | None = None) -> SearchRequest:
     from egovsearch.core.models import SearchRequest
 
+    extra = {}
+    if half_life is not None:
+        if sort is not Sort.hybrid:
+            raise UsageError("--half-life works with --sort hybrid only")
+        from egovsearch.core.dates import parse_duration_days
+
+        extra["half_life_days"] = parse_duration_days(half_life)
     lo = hi = None
     if since is not None or until is not None:  # the date parser loads only when needed
         from egovsearch.core.dates import user_range
 
         lo, hi = user_range(since, until)
     return SearchRequest(query=query, sources=tuple(source or ()), since=lo, until=hi,
-                         language=lang.value if lang else None, sort=sort.value, limit=limit, offset=offset)
+                         language=lang.value if lang else None, sort=sort.value, limit=limit, offset=offset,
+                         **extra)
+
+
+def _fields(value: str | None, fmt: str | None, count: bool) -> tuple[str, ...] | None:
+    """--fields: the hit keys to print, checked, and only for the formats that have keys."""
+    if value is None:
+        return None
+    from egovsearch.output import formats
+
+    try:
+        fields = formats.parse_fields(value)
+    except formats.FieldsError as e:
+        raise UsageError(f"--fields: {e}") from None
+    chosen = fmt or ("table" if _tty(sys.stdout) else "tsv")
+    if count or chosen not in formats.FIELDS_FORMATS:
+        used = "--count" if count else f"-f {fmt}" if fmt else "the default format on a terminal (table)"
+        raise UsageError(f"--fields works with -f {'|'.join(formats.FIELDS_FORMATS)} only, not with {used}")
+    return fields
+
+
+FieldsOpt = Annotated[str | None, typer.Option(
+    "--fields", metavar="FIELD,...",
+    help="With -f json|jsonl|csv|tsv: only these keys/columns, in this order (id, path, title, source, "
+         "published, crawled, language, score, snippet; hybrid with --sort hybrid); a snippet is made only when chosen.")]
+
+
+def _stdin_queries() -> Iterator[tuple[int, str | None]]:
+    """(line number, query) of each non-blank line of stdin, read one at a
+    time: what the previous line's search wrote is flushed before the next
+    line is read, so a script can write a line and wait for its results."""
+    for number, line in enumerate(iter(sys.stdin.readline, ""), 1):
+        if line.strip():
+            yield number, line.strip()
+        sys.stdout.flush()
 
 
 def query(
@@ -98,7 +140,10 @@ def query(
     since: SinceOpt = None,
     until: UntilOpt = None,
     lang: LangOpt = None,
-    sort: Annotated[Sort, typer.Option(help="Order of the hits.")] = Sort.relevance,
+    sort: Annotated[Sort, typer.Option(help="Order of the hits (hybrid: see above).")] = Sort.relevance,
+    half_life: Annotated[str | None, typer.Option(
+        "--half-life", metavar="<duration>", show_default="2y",
+        help="With --sort hybrid: the age at which a score counts half: 90d, 6w, 6m (months), 2y.")] = None,
     limit: Annotated[int | None, typer.Option("--limit", "-n", min=1, show_default="10", metavar="<n>",
                                               help="Hits to show.")] = None,
     offset: Annotated[int, typer.Option(min=0, metavar="<n>", help="Skip this many hits first.")] = 0,
@@ -109,8 +154,14 @@ def query(
     stdin: Annotated[bool, typer.Option("--stdin", help="Run one query per line of standard input.")] = False,
     explain: Annotated[bool, typer.Option("--explain", help="Show how the query is understood.")] = False,
     index_dir: IndexOpt = None,
+    fields: FieldsOpt = None,
 ) -> None:
     """Search the archive. QUERY may be left out when a filter is given.
+
+    --sort hybrid blends relevance with recency: score x 0.5^(age / half-life),
+    the age in days since publication (undated articles: since the index's
+    oldest date); JSON's score stays the relevance, the blend is its hybrid key;
+    --explain shows it per hit.
 
     Example: egovsearch query '"shared services"' --source "Public Service" --since 2011 -f json
     """
@@ -119,8 +170,12 @@ def query(
         if all_ and limit is not None:
             raise UsageError("--all and --limit exclude each other; give one")
         _check_null(null, fmt, count)
+        keys = _fields(fields, fmt, count)
+        if keys is not None and "hybrid" in keys and sort is not Sort.hybrid:
+            raise UsageError("--fields hybrid works with --sort hybrid only")
         shown = DEFAULT_LIMIT if limit is None else limit
-        base = _request(text, source, since, until, lang, sort, None if all_ else (0 if count else shown), offset)
+        base = _request(text, source, since, until, lang, sort, None if all_ else (0 if count else shown), offset,
+                        half_life)
         index = index_path(index_dir)
         from egovsearch import api
         from egovsearch.output.text import clean
@@ -128,8 +183,9 @@ def query(
         if explain:
             typer.echo("\n".join(clean(line) for line in api.explain(index, base)))
             return
-        queries = [ln.strip() for ln in sys.stdin if ln.strip()] if stdin else [text]
-        found, failed = _run_queries(index, base, queries, fmt, count, null, stdin, limit is None and not all_)
+        queries: Iterable[tuple[int, str | None]] = _stdin_queries() if stdin else [(1, text)]
+        found, failed = _run_queries(index, base, queries, fmt, count, null, stdin, limit is None and not all_,
+                                     keys)
     raise typer.Exit(ExitCode.ERROR if failed else ExitCode.OK if found else ExitCode.NO_HITS)
 
 
@@ -146,9 +202,12 @@ def _source_notes(index: Path, names: tuple[str, ...]) -> None:
         typer.echo(f"note: no publication named '{message(name)}' in the index{hint}", err=True)
 
 
-def _run_queries(index: Path, base: SearchRequest, queries: list[str | None], fmt: str | None,
-                 count: bool, null: bool, batch: bool, default_limit: bool = False) -> tuple[int, bool]:
-    """Run the queries and write their hits: (matching articles, whether a query failed).
+def _run_queries(index: Path, base: SearchRequest, queries: Iterable[tuple[int, str | None]], fmt: str | None,
+                 count: bool, null: bool, batch: bool, default_limit: bool = False,
+                 fields: tuple[str, ...] | None = None) -> tuple[int, bool]:
+    """Run the (line number, query) queries and write their hits: (matching
+    articles, whether a query failed). All of them run in one session: the
+    index is opened once.
 
     A bad query stops a single search before anything reaches stdout; in a
     --stdin batch it is reported with its line number and the batch goes on.
@@ -156,17 +215,25 @@ def _run_queries(index: Path, base: SearchRequest, queries: list[str | None], fm
     terminal (a script reads it), one line on stderr says so; on a terminal
     the "1-10 of 72 articles" line does, and "No articles match." when none do.
     """
+    from egovsearch import api
+
+    with api.session(index) as session:
+        return _run_in(session, index, base, queries, fmt, count, null, batch, default_limit, fields)
+
+
+def _run_in(session: Session, index: Path, base: SearchRequest, queries: Iterable[tuple[int, str | None]],
+            fmt: str | None, count: bool, null: bool, batch: bool, default_limit: bool,
+            fields: tuple[str, ...] | None) -> tuple[int, bool]:
     from dataclasses import replace
 
-    from egovsearch import api
     from egovsearch.output import formats
     from egovsearch.output.pager import page
     from egovsearch.output.text import clean
 
     chosen = fmt or ("table" if _tty(sys.stdout) else "tsv")
-    # Snippets only for the formats that print them; a "Did you mean" (when
-    # nothing matched) only where a person reads it: the table.
-    snippets = not count and chosen in formats.SNIPPET_FORMATS
+    # Snippets only for the formats (and --fields) that print them; a "Did you
+    # mean" (when nothing matched) only where a person reads it: the table.
+    snippets = not count and formats.prints_snippets(chosen, fields)
     suggest = not count and chosen in formats.SUGGEST_FORMATS
     total = 0
     failed = False
@@ -176,14 +243,14 @@ def _run_queries(index: Path, base: SearchRequest, queries: list[str | None], fm
 
     def results() -> Iterator[tuple[str | None, SearchResult]]:
         nonlocal total, failed, ran
-        for n, q in enumerate(queries, 1):
+        for n, q in queries:
             try:
-                result = api.search(index, replace(base, query=q), snippets=snippets, suggest=suggest,
-                                    short_ids=chosen == "table")
+                result = session.search(replace(base, query=q), snippets=snippets, suggest=suggest,
+                                        short_ids=chosen == "table")
             except EgovsearchError as e:
                 if not batch:
                     raise
-                error(f"query {n}: {e}")
+                error(f"line {n}: {e}")
                 failed = True
                 continue
             total += result.total
@@ -203,7 +270,7 @@ def _run_queries(index: Path, base: SearchRequest, queries: list[str | None], fm
         return total, failed
     if chosen != "table":
         formats.write_hits(itertools.chain(found, stream), chosen, sys.stdout, color=False, nul=null,
-                           with_query=batch)
+                           with_query=batch, fields=fields)
         _say_cut(cut, ran, base, batch, default_limit)
         return total, failed
     collected = found + list(stream)
@@ -236,6 +303,15 @@ def _say_cut(cut: list[SearchResult], ran: int, base: SearchRequest, batch: bool
     return True
 
 
+def _confirm(question: str) -> bool:
+    """Ask on stderr, read the answer from stdin; anything but y/yes (or end of
+    input) is No. Not typer.confirm: its prompt writes the last character of
+    the question to stdout (a readline work-around), and stdout is for data."""
+    sys.stderr.write(f"{question} [y/N]: ")
+    sys.stderr.flush()
+    return sys.stdin.readline().strip().lower() in ("y", "yes")
+
+
 def index(
     archive: Annotated[Path | None, typer.Option(
         envvar="EGOVSEARCH_ARCHIVE", show_default="the archive the index was built from",
@@ -245,22 +321,41 @@ def index(
     jobs: Annotated[int | None, typer.Option(min=1, metavar="<n>", help="Worker processes [default: all cores].")] = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar or summary.")] = False,
     wait: Annotated[float, typer.Option(min=0, metavar="<seconds>", help="Seconds to wait for another running index.")] = 5.0,
+    force: Annotated[bool, typer.Option(
+        "--force", help="Remove articles even when most of the index would go (an empty archive).")] = False,
 ) -> None:
     """Build or update the index; only changed files are read again.
 
     Only new, changed, renamed and removed files are read or touched; an
     interrupted or failed run leaves the previous index answering.
 
+    A run that would remove more than half of the index's articles (and more
+    than 20), or a --rebuild from an archive without articles, asks first on a
+    terminal and otherwise stops with exit 2, changing nothing; --force lets it
+    through.
+
     Example: egovsearch index --archive ~/archive --index ~/archive-index
     """
     from egovsearch import api
+    from egovsearch.core.errors import WouldRemoveMost
     from egovsearch.output import terminal
 
     with user_errors():
         source, ix = api.index_to_build(index_dir, archive)
-        with terminal.Progress(sys.stderr, enabled=not quiet and _tty(sys.stderr)) as bar:
-            report = api.update_index(source, ix, rebuild=rebuild, jobs=jobs, progress=bar.update,
-                                      lock_timeout=wait)
+        while True:
+            try:
+                with terminal.Progress(sys.stderr, enabled=not quiet and _tty(sys.stderr)) as bar:
+                    report = api.update_index(source, ix, rebuild=rebuild, jobs=jobs, progress=bar.update,
+                                              lock_timeout=wait, force=force)
+                break
+            except WouldRemoveMost as e:
+                # Asked only where a person answers; a script gets the error (exit 2).
+                if force or not (_tty(sys.stdin) and _tty(sys.stderr)):
+                    raise
+                if not _confirm(e.question):
+                    error("not confirmed; nothing was changed")
+                    raise typer.Exit(ExitCode.ERROR) from None
+                force = True
         if not quiet:
             terminal.write_report(report, sys.stderr, color=_color(sys.stderr))
 
@@ -329,11 +424,11 @@ def timeline(
     since: SinceOpt = None,
     until: UntilOpt = None,
     lang: LangOpt = None,
-    by: Annotated[Period, typer.Option(help="Period length.")] = Period.year,
+    by: Annotated[Period, typer.Option(help="Period length (week: ISO weeks, labelled 2024-W12).")] = Period.year,
     fmt: TimelineFormatOpt = "chart",
     index_dir: IndexOpt = None,
 ) -> None:
-    """Count matching articles per year or month, as a bar chart.
+    """Count matching articles per year, month or week, as a bar chart.
 
     Example: egovsearch timeline "open data" --by month --since 2020
     """

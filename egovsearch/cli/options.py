@@ -24,6 +24,7 @@ class Sort(str, Enum):
     relevance = "relevance"
     newest = "newest"
     oldest = "oldest"
+    hybrid = "hybrid"  # relevance blended with recency (query --help)
 
 
 class Lang(str, Enum):
@@ -38,6 +39,7 @@ class Period(str, Enum):
 
     year = "year"
     month = "month"
+    week = "week"  # ISO 8601 weeks (calendar weeks, KW), labelled 2024-W12
 
 
 def index_path(option: Path | None) -> Path:

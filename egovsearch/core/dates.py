@@ -335,3 +335,20 @@ def _last_day(year: int, month: int) -> int:
     if month == 12:
         return 31
     return (date(year, month + 1, 1) - timedelta(days=1)).day
+
+
+# --- durations (--half-life) ---------------------------------------------------------
+
+# Days per unit: a month and a year on average (365.25 days a year), so that
+# 12m and 1y are the same half-life.
+_DURATION_UNITS = {"d": 1.0, "w": 7.0, "m": 365.25 / 12, "y": 365.25}
+
+
+def parse_duration_days(text: str) -> float:
+    """A positive duration such as ``90d``, ``6w``, ``6m`` (months), ``2y`` or
+    ``1.5y``, in days; DateError for anything else."""
+    m = re.fullmatch(r"\s*([0-9]+(?:\.[0-9]+)?)\s*([dwmy])\s*", text.lower())
+    if m is None or not float(m[1]) > 0:
+        raise DateError(f"'{shown(text)}' is no duration; give a number with d (days), w (weeks), "
+                        "m (months) or y (years): 90d, 6m, 2y")
+    return float(m[1]) * _DURATION_UNITS[m[2]]

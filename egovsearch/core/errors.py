@@ -134,6 +134,38 @@ class AmbiguousId(EgovsearchError):
         self.candidates = candidates
 
 
+class WouldRemoveMost(EgovsearchError):
+    """An index run would remove most of the index's articles (an unmounted
+    share, a wrong --archive): nothing is changed unless it is forced."""
+
+    def __init__(self, archive: str, count: int, total: int, *, rebuild: bool = False) -> None:
+        if rebuild:
+            what = (f"rebuilding would replace the index's {total:,} articles with none: "
+                    f"the archive {archive} holds no article (is it mounted?)")
+        else:
+            what = (f"this run would remove {count:,} of the index's {total:,} articles: "
+                    f"they are gone from the archive {archive} (is it mounted?)")
+        super().__init__(f"{what}; nothing was changed; run again with --force to go ahead")
+        self.archive = archive
+        self.count = count
+        self.total = total
+        self.rebuild = rebuild
+
+    @property
+    def question(self) -> str:
+        """What a terminal asks instead of refusing."""
+        if self.rebuild:
+            return (f"The archive {self.archive} holds no article (is it mounted?): rebuilding would "
+                    f"replace the index's {self.total:,} articles with none. Go ahead?")
+        return (f"{self.count:,} of the index's {self.total:,} articles are gone from the archive "
+                f"{self.archive} (is it mounted?). Remove them from the index?")
+
+
+class IndexWriteFailed(EgovsearchError):
+    """Writing the index failed (disk full, permission lost): this run's
+    partial files were removed."""
+
+
 class WatchError(EgovsearchError):
     """A saved search that does not exist, already exists, or cannot be stored."""
 

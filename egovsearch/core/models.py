@@ -69,9 +69,12 @@ class Hit:
     # id starts with, which show and similar accept: the table's id column. ""
     # when not worked out (outputs other than the table print the whole id).
     short_id: str = field(default="", compare=False)
+    # With --sort hybrid: the score blended with recency (the order of the
+    # hits); `score` stays the relevance. None otherwise, and then no JSON key.
+    hybrid: float | None = None
 
     def to_dict(self) -> dict[str, Any]:
-        return {
+        d = {
             "id": self.id,
             "path": self.path,
             "title": self.title,
@@ -82,6 +85,9 @@ class Hit:
             "score": round(self.score, 4),
             "snippet": self.snippet,
         }
+        if self.hybrid is not None:
+            d["hybrid"] = round(self.hybrid, 4)
+        return d
 
 
 @dataclass(frozen=True, slots=True)
@@ -93,7 +99,9 @@ class SearchRequest:
     since: date | None = None  # inclusive
     until: date | None = None  # inclusive
     language: str | None = None  # "de" | "en"
-    sort: str = "relevance"  # "relevance" | "newest" | "oldest"
+    sort: str = "relevance"  # "relevance" | "newest" | "oldest" | "hybrid"
+    # --sort hybrid: score * 0.5 ** (age in days / half_life_days)
+    half_life_days: float = 2 * 365.25
     limit: int | None = 10  # None: all
     offset: int = 0
 

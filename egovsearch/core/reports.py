@@ -33,6 +33,7 @@ class IndexReport:
     seconds: float
     rebuilt: bool = False
     repaired: tuple[str, ...] = ()  # side files rewritten because they were missing or garbled
+    cleaned: int = 0  # leftover files of earlier killed or failed runs, removed
 
 
 @dataclass(frozen=True, slots=True)

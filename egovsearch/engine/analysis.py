@@ -221,6 +221,10 @@ class CompactPositions(Positions):  # type: ignore[misc]
         return self.encode(sorted({p for v in vs for p in self.decode_positions(v)}))
 
 
+# CompactPositions.encode([p]) for p < 256.
+_ONE_POSITION = [bytes((0, p)) for p in range(256)]
+
+
 class LangText(TEXT):  # type: ignore[misc]
     """A TEXT field analysed in one language, indexed through the fused pass.
 
@@ -241,5 +245,9 @@ class LangText(TEXT):  # type: ignore[misc]
         text, title_end, lead_end = (value, 0, 0) if isinstance(value, str) else value
         poses, weights = analysis(self.lang).postings(text, title_end, lead_end)
         encode = self.format.encode
+        one = _ONE_POSITION
         for term, plist in poses.items():
-            yield term.encode("utf-8"), len(plist), weights[term], encode(plist)
+            n = len(plist)
+            # Most postings are one occurrence: its encoding from a table, not a call.
+            vbytes = one[plist[0]] if n == 1 and plist[0] < 256 else encode(plist)
+            yield term.encode("utf-8"), n, weights[term], vbytes

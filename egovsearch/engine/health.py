@@ -36,7 +36,10 @@ def health(index_dir: Path) -> Health:
                               "run 'egovsearch index --rebuild'")
     with reading(index_dir):
         articles = ix.doc_count()
-    p = plan(Path(meta.archive), index_dir)
+    # The index run's own plan, so that both call the same files changed
+    # (writer.changed: a touched but identical file is not stale); forced: a
+    # doctor reports removals, it does not refuse them.
+    p = plan(Path(meta.archive), index_dir, force=True)
     missing = tuple(t.rel for t in p.to_read if t.old_hash is None)
     stale = tuple(t.rel for t in p.to_read if t.old_hash is not None)
     return Health(archive=meta.archive, articles=articles, missing=missing, stale=stale,

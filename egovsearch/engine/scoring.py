@@ -62,12 +62,10 @@ def best_first(found: list[tuple[float, int]], limit: int | None = None) -> list
     return [(-key, d) for key, d in best]
 
 
-def by_date(searcher: Any, found: list[tuple[float, int]], newest: bool,
-            limit: int | None = None) -> list[tuple[float, int]]:
-    """The first `limit` (all when None) of `found` (score, global number) by
-    publication date, newest or oldest first, undated articles last, equal
-    dates in index order."""
-    dates: dict[int, int] = {}  # global number -> yyyymmdd, or -1 when undated
+def _dates(searcher: Any, found: list[tuple[float, int]]) -> dict[int, int]:
+    """Global number -> publication date (yyyymmdd), or -1 when undated, of
+    every document in `found`, read a segment's column at once."""
+    dates: dict[int, int] = {}
     wanted = sorted(d for _, d in found)
     for sub, offset in searcher.leaf_searchers():
         lo, hi = bisect_left(wanted, offset), bisect_left(wanted, offset + sub.doc_count_all())
@@ -82,10 +80,64 @@ def by_date(searcher: Any, found: list[tuple[float, int]], newest: bool,
             else:
                 value = values[local] if local < len(values) else default
             dates[d] = -1 if value == default else value
+    return dates
+
+
+def by_date(searcher: Any, found: list[tuple[float, int]], newest: bool,
+            limit: int | None = None) -> list[tuple[float, int]]:
+    """The first `limit` (all when None) of `found` (score, global number) by
+    publication date, newest or oldest first, undated articles last, equal
+    dates in index order."""
+    dates = _dates(searcher, found)
     sign = -1 if newest else 1
     keys = [(dates[d] < 0, sign * dates[d], d, score) for score, d in found]
     best = sorted(keys) if limit is None else heapq.nsmallest(limit, keys)
     return [(score, d) for _, _, d, score in best]
+
+
+def oldest_date(searcher: Any) -> int | None:
+    """The earliest publication date (yyyymmdd) of any document, None when none is dated."""
+    oldest: int | None = None
+    for sub, _ in searcher.leaf_searchers():
+        if not sub.doc_count_all():
+            continue
+        column = sub.reader().column_reader("published", translate=False)
+        values, default = _column_array(column), column._default
+        seq = values if values is not None else (column[d] for d in range(sub.doc_count_all()))
+        dated = [v for v in seq if v != default]
+        if dated:
+            low = min(dated)
+            oldest = low if oldest is None else min(oldest, low)
+    return oldest
+
+
+def _ordinal(yyyymmdd: int) -> int:
+    from datetime import date
+
+    return date(yyyymmdd // 10000, yyyymmdd // 100 % 100, yyyymmdd % 100).toordinal()
+
+
+def hybrid(searcher: Any, found: list[tuple[float, int]], half_life_days: float, today: int,
+           limit: int | None = None) -> list[tuple[float, float, int]]:
+    """The first `limit` (all when None) of `found` (score, global number) by
+    relevance blended with recency: score * 0.5 ** (age in days / half-life),
+    best first, as (blended, score, global number). `today` is yyyymmdd; an
+    article dated after it has age 0; an undated one is aged as if published
+    on the index's oldest date (it is no newer than anything the archive holds)."""
+    dates = _dates(searcher, found)
+    now = _ordinal(today)
+    undated_age = max(0, now - _ordinal(oldest)) if (oldest := oldest_date(searcher)) else 0
+    factor: dict[int, float] = {}
+    keys = []
+    for score, d in found:
+        v = dates[d]
+        age = max(0, now - _ordinal(v)) if v > 0 else undated_age
+        f = factor.get(age)
+        if f is None:
+            f = factor[age] = 0.5 ** (age / half_life_days)
+        keys.append((-score * f, d, score))
+    best = sorted(keys) if limit is None else heapq.nsmallest(limit, keys)
+    return [(-key, score, d) for key, d, score in best]
 
 
 def _column_array(column: Any) -> array[int] | None:

@@ -10,6 +10,13 @@ Layout of an index directory:
   expansion and spelling suggestions (``core.vocab``).
 All of them are replaced atomically (``core.files``).
 
+Leftovers: a run that was killed or failed may leave files no committed
+generation uses (its segment files, Whoosh's ``MAIN.tmp`` folder of pool
+runs, a half-written table of contents, the temporary files of ``core.files``).
+``leftovers`` names them from the newest table of contents and fixed name
+patterns, and ``remove_leftovers`` deletes them; the indexer does both under
+its lock, at the start of every run and when a run fails.
+
 Damage is reported where it is found, naming what is damaged: the table of
 contents (here, in ``open_index``), a posting block (``codec``), a
 vocabulary (``core.vocab``), ``meta.json`` (``read_meta``); ``reading()``
@@ -45,6 +52,14 @@ INDEX_NAME = "MAIN"
 META = "meta.json"
 MANIFEST = "manifest.json"
 _TOC_RE = re.compile(r"^_MAIN_(\d+)\.toc$")
+# Whoosh's names (whoosh.index.TOC and codec.base.Segment, 2.7.5): a segment's
+# files are "MAIN_<16 of [0-9a-z]>.<ext>", a table of contents is written as
+# "_MAIN_<gen>.toc.<time()>" and renamed, a writer's pool runs go to "MAIN.tmp/".
+_SEGMENT_RE = re.compile(r"^(MAIN_[0-9a-z]+)\.[A-Za-z0-9_.]+$")
+_TOC_TMP_RE = re.compile(r"^_MAIN_\d+\.toc\.[0-9.]+$")
+TEMP_DIR = "MAIN.tmp"
+# core.files.write_atomic's temporary names of the side files: ".<name>.<pid>.tmp".
+_SIDE_TMP_RE = re.compile(r"^\.(?:meta\.json|manifest\.json|vocab-[a-z]+\.tsv)\.\d+\.tmp$")
 
 
 def generation(index_dir: Path) -> int | None:
@@ -203,6 +218,72 @@ def open_index(index_dir: Path, *, check_version: bool = True, check_segments: b
         with reading(index_dir):
             ix.doc_count()  # reads every segment's header
     return ix
+
+
+def segment_ids(index_dir: Path) -> set[str] | None:
+    """The segments the newest table of contents uses ("MAIN_<id>"); None when it
+    cannot be read (then nothing may be taken for a leftover)."""
+    try:
+        ix = open_index(index_dir, check_version=False, check_segments=False)
+        return {seg.segment_id() for seg in ix._segments()}
+    except Exception:  # noqa: BLE001 - damaged, missing, another version: nothing is known
+        return None
+
+
+def leftovers(index_dir: Path, known_segments: set[str] | None = None) -> list[str]:
+    """Names in `index_dir` that no committed generation needs: temporary files,
+    older tables of contents, and segment files the newest one does not list.
+
+    Only names of the patterns above count, so nothing else (a user's file, a
+    file of another program) is ever named; segment files only when the newest
+    table of contents can be read. `known_segments` (from the manifest, which
+    records the committed segments) saves opening Whoosh when every segment
+    file is one of them: whenever something would be removed, the table of
+    contents itself decides. Callers hold the indexer's lock.
+    """
+    names = _names(index_dir)
+    gen = generation(index_dir)
+    found = [n for n in names if _TOC_TMP_RE.match(n) or _SIDE_TMP_RE.match(n) or n == TEMP_DIR]
+    if gen is None:
+        return sorted(found)
+    segs = {n: m.group(1) for n in names if (m := _SEGMENT_RE.match(n))}
+    old_tocs = [n for n in names if (m := _TOC_RE.match(n)) and int(m.group(1)) != gen]
+    if not old_tocs and known_segments is not None and set(segs.values()) <= known_segments:
+        return sorted(found)  # nothing else to check: Whoosh stays unloaded
+    used = segment_ids(index_dir)
+    if used is None:
+        return sorted(found)
+    found += old_tocs
+    found += [n for n, seg in segs.items() if seg not in used]
+    return sorted(found)
+
+
+def remove_leftovers(index_dir: Path, names: list[str]) -> int:
+    """Delete these entries of `index_dir` (from ``leftovers``); return how many went.
+
+    A name that is a symbolic link loses the link only; the temporary folder
+    is emptied of its files (it has no subfolders) and removed. A file that
+    cannot be deleted stays for a later run.
+    """
+    removed = 0
+    for name in names:
+        path = os.path.join(index_dir, name)
+        try:
+            if name == TEMP_DIR and not os.path.islink(path) and os.path.isdir(path):
+                for inner in os.listdir(path):
+                    try:
+                        os.unlink(os.path.join(path, inner))
+                    except OSError:
+                        pass
+                os.rmdir(path)
+            else:
+                os.unlink(path)
+            removed += 1
+        except FileNotFoundError:
+            pass
+        except OSError:
+            pass
+    return removed
 
 
 def index_bytes(index_dir: Path) -> int:

@@ -34,7 +34,8 @@ class Options(NamedTuple):
     searches), the table's first rank, highlight spans,
     emphasis without colour (a terminal with NO_COLOR: bold and underline only),
     an article's absolute paths (show: the file and its copies), the archive
-    root that makes record paths absolute (export)."""
+    root that makes record paths absolute (export), the hit fields chosen with
+    --fields (None: the format's own)."""
 
     color: bool = False
     nul: bool = False
@@ -44,6 +45,7 @@ class Options(NamedTuple):
     emphasis: bool = False
     paths: Sequence[str] = ()
     archive: str = ""
+    fields: tuple[str, ...] | None = None
     lead: str = "query"
 
 
@@ -125,6 +127,8 @@ def _hit_dict(result: SearchResult, hit: Hit) -> dict[str, Any]:
 
 def _hit_object(query: str | None, result: SearchResult, hit: Hit, o: Options) -> dict[str, Any]:
     obj = _hit_dict(result, hit)
+    if o.fields is not None:
+        obj = {k: obj[k] for k in o.fields}
     return {o.lead: query, **obj} if o.with_query else obj
 
 
@@ -153,11 +157,23 @@ def _hits_csv(results: Results, out: TextIO, o: Options) -> int:
     from egovsearch.core.models import HIT_FIELDS
 
     writer = _Csv(out)
-    writer.row(((o.lead,) if o.with_query else ()) + HIT_FIELDS)
+    lead = (o.lead,) if o.with_query else ()
+    keys: tuple[str, ...] | None = o.fields
+    if keys is not None:
+        writer.row(lead + keys)
     n = 0
-    for query, result, hit in _hits(results):
-        writer.row(([query] if o.with_query else []) + list(_hit_dict(result, hit).values()))
-        n += 1
+    for query, result in results:
+        if keys is None:
+            # The default header waits for the first search (which runs before
+            # any output anyway): --sort hybrid adds its `hybrid` column.
+            keys = HIT_FIELDS + (("hybrid",) if any(h.hybrid is not None for h in result.hits) else ())
+            writer.row(lead + keys)
+        for hit in result.hits:
+            obj = _hit_dict(result, hit)
+            writer.row(([query] if o.with_query else []) + [obj.get(k) for k in keys])
+            n += 1
+    if keys is None:  # no search at all: the header alone
+        writer.row(lead + HIT_FIELDS)
     return n
 
 
@@ -166,10 +182,18 @@ def _hits_tsv(results: Results, out: TextIO, o: Options) -> int:
 
     n = 0
     for query, result, hit in _hits(results):
-        fields = [hit.id, hit.to_dict()["published"], hit.source, hit.title, os.path.join(result.archive, hit.path)]
+        if o.fields is None:
+            # (The date as to_dict writes it, without building the whole dict per hit.)
+            fields: list[Any] = [hit.id, hit.published.isoformat() if hit.published else None, hit.source,
+                                 hit.title, os.path.join(result.archive, hit.path)]
+        else:
+            obj = _hit_dict(result, hit)
+            fields = [obj[k] for k in o.fields]
         if o.with_query:
             fields.insert(0, query)
-        out.write("\t".join(one_line(f) if f else "" for f in fields) + "\n")
+        # (A printable string has nothing to clean, no tab and no newline: most are.)
+        texts = ("" if f is None else f if isinstance(f, str) else str(f) for f in fields)
+        out.write("\t".join(t if t.isprintable() else one_line(t) for t in texts) + "\n")
         n += 1
     return n
 
@@ -388,6 +412,38 @@ FORMATS: dict[str, dict[str, Writer]] = {
 # snippets), and the one that prints a "Did you mean" (only it asks for one).
 SNIPPET_FORMATS = frozenset({"table", "json", "jsonl", "csv"})
 SUGGEST_FORMATS = frozenset({"table"})
+# The hit formats whose keys or columns --fields chooses (as gh's --json FIELDS):
+# json, jsonl and csv (default: every key of the contract, snippet included) and
+# tsv (default: id, published, source, title, path). A snippet is made only
+# when the fields printed hold it.
+FIELDS_FORMATS = ("json", "jsonl", "csv", "tsv")
+
+
+class FieldsError(ValueError):
+    """A --fields list that names no field, an unknown one, or one twice (the message lists the valid ones)."""
+
+
+def parse_fields(text: str) -> tuple[str, ...]:
+    """The hit fields of a comma-separated list, in the order given."""
+    from egovsearch.core.models import HIT_FIELDS
+
+    names = [name.strip() for name in text.split(",")]
+    known = (*HIT_FIELDS, "hybrid")  # (hybrid: with --sort hybrid only, which the CLI checks)
+    valid = ", ".join(known)
+    for name in names:
+        if not name:
+            raise FieldsError(f"an empty field name in {text!r}; expected some of {valid}")
+        if name not in known:
+            raise FieldsError(f"unknown field {name!r}; expected some of {valid}")
+    for name in names:
+        if names.count(name) > 1:
+            raise FieldsError(f"the field {name!r} is given twice")
+    return tuple(names)
+
+
+def prints_snippets(fmt: str, fields: Sequence[str] | None) -> bool:
+    """Whether hits written in `fmt` (with --fields `fields`) show their snippet."""
+    return fmt in SNIPPET_FORMATS if fields is None else "snippet" in fields
 
 
 def names(kind: str) -> tuple[str, ...]:
@@ -412,18 +468,23 @@ def write(kind: str, name: str, records: Any, out: TextIO, options: Options | No
 
 def write_hits(results: Results, fmt: str, out: TextIO, *, color: bool, nul: bool = False,
                with_query: bool = False, first_rank: int = 1, emphasis: bool = False,
-               lead: str = "query") -> int:
+               fields: tuple[str, ...] | None = None, lead: str = "query") -> int:
     """Write the hits of one or more searches in `fmt`; return how many hits were written.
 
     `first_rank` numbers the table's first row (the CLI passes offset + 1). `nul`
     ends each line of `paths` and `ids` with NUL instead of a newline. Paths are
     absolute in every format. `emphasis` without `color`: the table marks the
     matched words bold and underlined, in no colour (a terminal with NO_COLOR).
+    `fields` (from `parse_fields`) chooses the keys or columns of json, jsonl,
+    csv and tsv; ValueError for any other format.
     With `with_query` each hit carries the text its search is labelled with,
     under the name `lead` (a --stdin batch's query; a saved search's name: "watch").
     """
+    if fields is not None and fmt not in FIELDS_FORMATS:
+        raise ValueError(f"fields are for the formats {', '.join(FIELDS_FORMATS)}, not {fmt}")
     return write("hits", fmt, results, out, Options(color=color, nul=nul, with_query=with_query,
-                                                     first_rank=first_rank, emphasis=emphasis, lead=lead))
+                                                     first_rank=first_rank, emphasis=emphasis, fields=fields,
+                                                     lead=lead))
 
 
 def write_article(article: Article, fmt: str, out: TextIO, *, color: bool,

@@ -308,7 +308,19 @@ def timeline_chart(tl: Timeline, out: TextIO, *, color: bool) -> None:
 
 
 def write_report(report: IndexReport, err: TextIO, *, color: bool) -> None:
-    """The summary of an `index` run: counts, skipped files with reasons, time taken."""
+    """The summary of an `index` run: skipped files with reasons, side files
+    rebuilt, leftovers removed, and last the counts and the time taken."""
+    lines: list[list[tuple[str, str]]] = []
+    for s in report.skipped[:5]:
+        lines.append([("  skipped ", "yellow"), (one_line(s.path), ""), (f": {one_line(s.reason)}", "dim")])
+    if len(report.skipped) > 5:
+        lines.append([(f"  ... and {len(report.skipped) - 5} more", "dim")])
+    for name in report.repaired:
+        lines.append([("  rebuilt ", "yellow"), (one_line(name), ""), (": it was missing, damaged or out of date", "dim")])
+    if report.cleaned:
+        files = "file" if report.cleaned == 1 else "files"
+        lines.append([("  removed ", "yellow"), (f"{report.cleaned} leftover {files}", ""),
+                      (" of an earlier interrupted or failed run", "dim")])
     counts = [("added", report.added), ("updated", report.updated), ("renamed", report.renamed),
               ("removed", report.removed), ("unchanged", report.unchanged), ("skipped", len(report.skipped))]
     done = "rebuilt" if report.rebuilt else "updated"
@@ -316,23 +328,19 @@ def write_report(report: IndexReport, err: TextIO, *, color: bool) -> None:
     for i, (name, n) in enumerate(counts):
         style = "yellow" if name == "skipped" and n else ("green" if n else "")
         head += [(", " if i else "", ""), (f"{n} {name}", style)]
-    lines = [head]
-    for s in report.skipped[:5]:
-        lines.append([("  skipped ", "yellow"), (one_line(s.path), ""), (f": {one_line(s.reason)}", "dim")])
-    if len(report.skipped) > 5:
-        lines.append([(f"  ... and {len(report.skipped) - 5} more", "dim")])
-    for name in report.repaired:
-        lines.append([("  rebuilt ", "yellow"), (one_line(name), ""), (": it was missing or damaged", "dim")])
+    lines.append(head)
     _emit(err, lines, color)
 
 
 class Progress:
-    """A progress bar on `err` (count, files/s, ETA) while indexing; does nothing when disabled."""
+    """A progress bar on `err` while indexing: the phase, then count, files/s and
+    ETA while articles are counted; does nothing when disabled."""
 
     def __init__(self, err: TextIO, *, enabled: bool, description: str = "Indexing") -> None:
         self._err = err
         self._enabled = enabled
         self._description = description
+        self._phase: str | None = None
         self._bar: Any = None
         self._task: Any = None
 
@@ -344,20 +352,38 @@ class Progress:
                 """Files per second, blank until Rich has a speed estimate."""
 
                 def render(self, task: rp.Task) -> Text:
-                    return _styled([(f"{task.speed:,.0f} files/s" if task.speed else "", "cyan")])
+                    return _styled([(f"{task.speed:,.0f} files/s" if task.speed and task.total else "", "cyan")])
+
+            class Count(rp.MofNCompleteColumn):
+                """done/total, blank in a phase without a count."""
+
+                def render(self, task: rp.Task) -> Text:
+                    return super().render(task) if task.total else _styled([])
+
+            class Remaining(rp.TimeRemainingColumn):
+                def render(self, task: rp.Task) -> Text:
+                    return super().render(task) if task.total else _styled([])
 
             self._bar = rp.Progress(
-                rp.TextColumn("{task.description}"), rp.BarColumn(), rp.MofNCompleteColumn(), Rate(),
-                rp.TimeRemainingColumn(), console=_console(self._err, True, live=True),
+                rp.TextColumn("{task.description}"), rp.BarColumn(), Count(), Rate(),
+                Remaining(), console=_console(self._err, True, live=True),
             )
             self._bar.start()
             self._task = self._bar.add_task(self._description, total=None)
         return self
 
-    def update(self, done: int, total: int) -> None:
-        """Show `done` of `total` files; safe to call from the indexer's callback."""
-        if self._bar is not None:
-            self._bar.update(self._task, completed=done, total=total)
+    def update(self, phase: str, done: int, total: int) -> None:
+        """Show the phase ("indexing", "committing"...) and, when `total` is not 0,
+        `done` of `total` files; safe to call from the indexer's callback."""
+        if self._bar is None:
+            return
+        if phase != self._phase:  # a new phase: its own task, so its own count, speed and ETA
+            self._phase = phase
+            self._bar.refresh()  # the last phase's final count is drawn once
+            self._bar.remove_task(self._task)
+            self._task = self._bar.add_task(phase[:1].upper() + phase[1:], total=total or None, completed=done)
+        else:
+            self._bar.update(self._task, completed=done, total=total or None)
 
     def __exit__(self, *exc: object) -> None:
         if self._bar is not None:

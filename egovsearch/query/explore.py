@@ -93,16 +93,37 @@ def _matching_columns(r: Reader, index_dir: Path, request: SearchRequest) -> Ite
 
 
 def _period_number(d: date, by: str) -> int:
-    """A period as a number that counts up by one per period: the year, or 12 * year + month - 1."""
-    return d.year if by == "year" else d.year * 12 + d.month - 1
+    """A period as a number that counts up by one per period: the year,
+    12 * year + month - 1, or the ISO week's Monday as weeks since 0001-01-01
+    (a Monday, so consecutive weeks are consecutive numbers)."""
+    if by == "year":
+        return d.year
+    if by == "month":
+        return d.year * 12 + d.month - 1
+    return (d.toordinal() - 1) // 7
 
 
 def _period_label(number: int, by: str) -> str:
-    return f"{number:04d}" if by == "year" else f"{number // 12:04d}-{number % 12 + 1:02d}"
+    """2024, 2024-03, or the ISO week 2024-W12 (whose year may differ from its Monday's)."""
+    if by == "year":
+        return f"{number:04d}"
+    if by == "month":
+        return f"{number // 12:04d}-{number % 12 + 1:02d}"
+    year, week, _ = date.fromordinal(number * 7 + 1).isocalendar()
+    return f"{year:04d}-W{week:02d}"
+
+
+def _value_period(v: int, by: str) -> int:
+    """The period of a yyyymmdd column value (year and month by arithmetic: no date objects)."""
+    if by == "year":
+        return v // 10000
+    if by == "month":
+        return v // 10000 * 12 + v // 100 % 100 - 1
+    return _period_number(date(v // 10000, v // 100 % 100, v % 100), by)
 
 
 def timeline(index_dir: Path, request: SearchRequest, by: str = "year") -> Timeline:
-    """Matching articles per year or month; undated ones counted apart.
+    """Matching articles per year, month or ISO week; undated ones counted apart.
 
     Every period from the first to the last with a dated hit is listed, those
     without any as 0 (a chart and a spreadsheet then show the gaps); the
@@ -114,7 +135,7 @@ def timeline(index_dir: Path, request: SearchRequest, by: str = "year") -> Timel
         undated = 0
         for v in r.published(matching(r, index_dir, request)):
             if v:
-                counts[v // 10000 if by == "year" else v // 10000 * 12 + v // 100 % 100 - 1] += 1
+                counts[_value_period(v, by)] += 1
             else:
                 undated += 1
     lo = _period_number(request.since, by) if request.since else min(counts, default=None)
