@@ -138,13 +138,6 @@ def index_to_build(given: Path | None, archive: Path | None) -> tuple[Path, Path
     return resolve.archive_to_index(index_dir, archive), index_dir
 
 
-def index_exists(index_dir: Path) -> bool:
-    """Whether `index_dir` holds a committed index (from file names only: nothing is opened)."""
-    from egovsearch.engine import store
-
-    return store.generation(index_dir) is not None
-
-
 def recorded_archive(index_dir: Path) -> Path | None:
     """The archive an existing index was built from, as its metadata records it (None if unknown)."""
     from egovsearch.engine import store
