@@ -49,3 +49,22 @@ def read_json(path: Path) -> Any:
     except FileNotFoundError:
         return None
     return json.loads(data.decode("utf-8"))
+
+
+def wait_for_lock(fd: int, timeout: float) -> bool:
+    """Take an exclusive flock on the open file `fd`, trying every 0.1 s for up
+    to `timeout` seconds; False when another process still holds it then.
+    (The index run and the saved searches each lock their own file this way;
+    closing `fd` releases it.)"""
+    import fcntl
+    import time
+
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            return True
+        except BlockingIOError:
+            if time.monotonic() >= deadline:
+                return False
+            time.sleep(0.1)

@@ -20,12 +20,10 @@ same across ``index --rebuild``.
 
 from __future__ import annotations
 
-import fcntl
 import hashlib
 import os
 import re
 import shlex
-import time
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
@@ -34,7 +32,7 @@ from pathlib import Path
 from typing import Any
 
 from egovsearch.core.errors import WatchError, WatchLocked, shown
-from egovsearch.core.files import read_json, write_json
+from egovsearch.core.files import read_json, wait_for_lock, write_json
 
 FORMAT_VERSION = 1
 # Letters (any script), digits, '.', '-' and '_': a name is typed on command
@@ -196,17 +194,9 @@ class WatchStore:
         except OSError as e:
             raise WatchError(f"cannot write the saved searches in {self.dir}: {e.strerror}") from None
         try:
-            deadline = time.monotonic() + timeout
-            while True:
-                try:
-                    fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-                    break
-                except BlockingIOError:
-                    if time.monotonic() >= deadline:
-                        raise WatchLocked(
-                            f"another 'egovsearch watch' is using the saved searches of {self.index}; "
-                            f"waited {timeout:g} s, try again when it has finished") from None
-                    time.sleep(0.1)
+            if not wait_for_lock(fd, timeout):
+                raise WatchLocked(f"another 'egovsearch watch' is using the saved searches of {self.index}; "
+                                  f"waited {timeout:g} s, try again when it has finished")
             yield
         finally:
             os.close(fd)  # releases the lock

@@ -43,7 +43,6 @@ is an exception in the parent and nothing is committed.
 from __future__ import annotations
 
 import errno
-import fcntl
 import os
 import re
 import signal
@@ -71,7 +70,7 @@ from egovsearch.core.errors import (
     NotAnArticle,
     WouldRemoveMost,
 )
-from egovsearch.core.files import read_json, write_json
+from egovsearch.core.files import read_json, wait_for_lock, write_json
 from egovsearch.core.reports import IndexReport, Skipped
 from egovsearch.engine.store import (
     INDEX_NAME,
@@ -116,17 +115,9 @@ def _locked(index_dir: Path, timeout: float) -> Iterator[None]:
     except OSError as e:
         raise IndexNotWritable(f"cannot write to the index directory {index_dir}: {e.strerror}") from e
     try:
-        deadline = time.monotonic() + timeout
-        while True:
-            try:
-                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-                break
-            except BlockingIOError:
-                if time.monotonic() >= deadline:
-                    raise IndexLocked(
-                        f"another 'egovsearch index' is writing {index_dir}; "
-                        f"waited {timeout:g} s, try again when it has finished") from None
-                time.sleep(0.1)
+        if not wait_for_lock(fd, timeout):
+            raise IndexLocked(f"another 'egovsearch index' is writing {index_dir}; "
+                              f"waited {timeout:g} s, try again when it has finished")
         yield
     finally:
         os.close(fd)  # releases the lock
