@@ -180,3 +180,12 @@ def test_fields_can_choose_hybrid_with_sort_hybrid_only(ix: Path) -> None:
     assert [list(json.loads(line)) for line in r.stdout.splitlines()] == [["id", "hybrid"]] * 2
     r = runner.invoke(app, ["query", "government", "-f", "jsonl", "--fields", "id,hybrid", "--index", str(ix)])
     assert (r.exit_code, r.stdout, r.stderr) == (2, "", "Error: --fields hybrid works with --sort hybrid only\n")
+
+
+def test_a_tiny_half_life_still_orders_by_age(ix: Path) -> None:
+    # 0.5 ** (thousands of days / 0.0001) underflows to 0.0 for every hit; the
+    # order must still be the blend's (the newer first), not the index's.
+    req = SearchRequest(query="government", sort="hybrid", half_life_days=0.0001, limit=None)
+    hits = run.search(ix, req, snippets=False, suggest=False).hits
+    assert [h.id for h in hits] == [G, B]
+    assert {h.hybrid for h in hits} == {0.0}

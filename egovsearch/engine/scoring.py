@@ -17,6 +17,7 @@ document through three layers of matchers and a Span object per position.
 from __future__ import annotations
 
 import heapq
+import math
 import sys
 from array import array
 from bisect import bisect_left
@@ -127,17 +128,17 @@ def hybrid(searcher: Any, found: list[tuple[float, int]], half_life_days: float,
     dates = _dates(searcher, found)
     now = _ordinal(today)
     undated_age = max(0, now - _ordinal(oldest)) if (oldest := oldest_date(searcher)) else 0
-    factor: dict[int, float] = {}
+    # Ranked by the blend's logarithm, log2(score) - age / half-life: the same
+    # order, but a short half-life over old articles does not underflow every
+    # blend to 0.0 (which would leave the order to the index's).
     keys = []
     for score, d in found:
         v = dates[d]
         age = max(0, now - _ordinal(v)) if v > 0 else undated_age
-        f = factor.get(age)
-        if f is None:
-            f = factor[age] = 0.5 ** (age / half_life_days)
-        keys.append((-score * f, d, score))
+        log_blend = math.log2(score) - age / half_life_days if score > 0 else -math.inf
+        keys.append((-log_blend, d, score, age))
     best = sorted(keys) if limit is None else heapq.nsmallest(limit, keys)
-    return [(-key, score, d) for key, d, score in best]
+    return [(score * 0.5 ** (age / half_life_days), score, d) for _, d, score, age in best]
 
 
 def _column_array(column: Any) -> array[int] | None:
