@@ -47,7 +47,7 @@ if TYPE_CHECKING:
 
 # Bump when the schema or the analysis changes in a way that needs a rebuild.
 # (Here, not in schema.py, so that checking it does not import Whoosh.)
-SCHEMA_VERSION = 5  # 5: the id field is indexed (short ids, prefix lookups)
+SCHEMA_VERSION = 6  # 5: the id field is indexed (short ids, prefix lookups); 6: repairs per article, copy clusters
 INDEX_NAME = "MAIN"
 META = "meta.json"
 MANIFEST = "manifest.json"

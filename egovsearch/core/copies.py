@@ -1,0 +1,223 @@
+"""Near-copies: the same story at several publications, lightly edited.
+
+Two articles are copies when the resemblance (Jaccard similarity) of their
+sets of 5-word shingles is at least ``THRESHOLD`` (0.8). Copies form a
+cluster around its first member (the earliest published; undated last, then
+by id), and every member is within the threshold of that first member: no
+chains (A~B and B~C do not put C with A unless C~A).
+
+How they are found, at index time (``engine.writer``):
+1. ``shingles``: each article's text, folded (``core.textfold``), as the set
+   of 32-bit hashes of its 5-word shingles.
+2. ``bands``: a one-permutation MinHash of that set (``BINS`` bins, empty
+   bins filled from their right neighbour), cut into ``BANDS`` bands of
+   ``ROWS`` bins, each band hashed to 32 bits. Two articles sharing a band
+   are candidates: at resemblance 0.8 that happens with probability
+   1 - (1 - 0.8^5)^20 = 0.9996, at 0.3 with 0.047.
+3. Every candidate pair is verified exactly (``resemblance`` of the two
+   shingle sets, the pages read again): a band collision alone never folds
+   two articles. Pairs at or above the threshold are the `edges`.
+4. ``cluster``: the clusters, a pure function of the articles' order and
+   the edges, so an incremental run and a rebuild agree.
+
+Only the bands (80 bytes an article) and the edges are kept with the index;
+the shingle sets are not (they would cost about as much as the index).
+
+Standard library only.
+"""
+
+from __future__ import annotations
+
+import re
+import struct
+import zlib
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from egovsearch.core.textfold import fold
+
+SHINGLE = 5  # words per shingle
+THRESHOLD = 0.8  # least resemblance of two copies
+BANDS = 20
+ROWS = 5
+BINS = BANDS * ROWS
+_WORD = re.compile(r"\w+")
+_MASK64 = (1 << 64) - 1
+_EMPTY = _MASK64  # an empty bin before it is filled
+
+
+@dataclass(frozen=True, slots=True)
+class Copy:
+    """One member of a cluster of copies."""
+
+    id: str
+    source: str | None
+    published: date | None
+    resemblance: float  # to the cluster's first member (1.0 for that member)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"id": self.id, "source": self.source,
+                "published": self.published.isoformat() if self.published else None,
+                "resemblance": round(self.resemblance, 4)}
+
+
+@dataclass(frozen=True, slots=True)
+class Cluster:
+    """Articles that are copies of one story: the first member first, the
+    others by date and id."""
+
+    members: tuple[Copy, ...]
+
+    def others(self, aid: str) -> tuple[Copy, ...]:
+        """The members other than `aid`."""
+        return tuple(m for m in self.members if m.id != aid)
+
+    @property
+    def ids(self) -> tuple[str, ...]:
+        return tuple(m.id for m in self.members)
+
+
+class Copies:
+    """The clusters of one index generation, looked up by article id.
+    Articles that have no copy are in no cluster."""
+
+    __slots__ = ("clusters", "_of")
+
+    def __init__(self, clusters: Sequence[Cluster]) -> None:
+        self.clusters: tuple[Cluster, ...] = tuple(clusters)
+        self._of: dict[str, int] = {m.id: i for i, c in enumerate(self.clusters) for m in c.members}
+
+    def number(self, aid: str) -> int | None:
+        """The number of the cluster holding `aid` (an index into `clusters`), else None."""
+        return self._of.get(aid)
+
+    def cluster_of(self, aid: str) -> Cluster | None:
+        i = self._of.get(aid)
+        return None if i is None else self.clusters[i]
+
+    @property
+    def articles(self) -> int:
+        """How many articles are in a cluster."""
+        return len(self._of)
+
+    def __len__(self) -> int:
+        return len(self.clusters)
+
+
+# ---------------------------------------------------------------------------
+# Shingles and sketches
+# ---------------------------------------------------------------------------
+
+
+def shingles(text: str) -> frozenset[int]:
+    """The 32-bit hashes (CRC-32) of the text's 5-word shingles, over folded
+    words (a text of fewer words is one shingle; an empty text has none).
+    About 0.4 ms for a 400-word article (``fold`` is cached per word)."""
+    words = [fold(w).encode("utf-8", "surrogatepass") for w in _WORD.findall(text)]
+    crc, join = zlib.crc32, b" ".join
+    if len(words) < SHINGLE:
+        return frozenset((crc(join(words)),)) if words else frozenset()
+    return frozenset([crc(join(words[i:i + SHINGLE])) for i in range(len(words) - SHINGLE + 1)])
+
+
+# Fibonacci hashing: one multiplication spreads a CRC (which is linear in its
+# input) over 64 bits; a splitmix64 finaliser in Python cost 0.4 ms an article
+# against 0.07 ms for this, with the same band-collision rates measured.
+_SPREAD = 0x9E3779B97F4A7C15
+
+
+def bands(hashes: Iterable[int]) -> tuple[int, ...]:
+    """The ``BANDS`` band hashes of a shingle set (one-permutation MinHash,
+    densified by rotation). An empty set gives an empty tuple: it has no copies."""
+    mins = [_EMPTY] * BINS
+    for h in hashes:
+        m = (h * _SPREAD) & _MASK64
+        b = m % BINS
+        if m < mins[b]:
+            mins[b] = m
+    filled = [i for i, v in enumerate(mins) if v != _EMPTY]
+    if not filled:
+        return ()
+    if len(filled) < BINS:
+        # Rotation: an empty bin takes the value of the next filled bin to its
+        # right, marked with the distance, so that two sets agree on it exactly
+        # when they agree on that bin.
+        dense = list(mins)
+        for i in range(BINS):
+            if mins[i] == _EMPTY:
+                d = 1
+                while mins[(i + d) % BINS] == _EMPTY:
+                    d += 1
+                dense[i] = (mins[(i + d) % BINS] + d * _SPREAD) & _MASK64
+        mins = dense
+    pack = struct.pack
+    return tuple(zlib.crc32(pack(f"<{ROWS}Q", *mins[i:i + ROWS]), i) for i in range(0, BINS, ROWS))
+
+
+def resemblance(a: frozenset[int] | set[int], b: frozenset[int] | set[int]) -> float:
+    """|a & b| / |a | b| (0.0 for two empty sets)."""
+    if not a or not b:
+        return 0.0
+    both = len(a & b)
+    return both / (len(a) + len(b) - both)
+
+
+# ---------------------------------------------------------------------------
+# Candidates and clusters
+# ---------------------------------------------------------------------------
+
+
+def candidates(new: Mapping[str, Sequence[int]], every: Mapping[str, Sequence[int]]) -> set[tuple[str, str]]:
+    """Pairs (a, b), a < b, of ids sharing a band, where at least one is in `new`
+    (`every` holds all ids' bands, `new` those to pair up)."""
+    wanted: list[dict[int, list[str]]] = [{} for _ in range(BANDS)]
+    for aid, bs in new.items():
+        for i, h in enumerate(bs):
+            wanted[i].setdefault(h, []).append(aid)
+    pairs: set[tuple[str, str]] = set()
+    for other, bs in every.items():
+        for i, h in enumerate(bs):
+            hit = wanted[i].get(h)
+            if hit is not None:
+                for aid in hit:
+                    if aid != other:
+                        pairs.add((aid, other) if aid < other else (other, aid))
+    return pairs
+
+
+def order_key(aid: str, published: date | int | None) -> tuple[int, str]:
+    """The order in which articles head clusters: earliest first, undated last, then by id."""
+    if isinstance(published, date):
+        published = published.year * 10000 + published.month * 100 + published.day
+    return (published or 99999999, aid)
+
+
+def cluster(keys: Mapping[str, tuple[int, str]],
+            edges: Mapping[tuple[str, str], float]) -> list[list[tuple[str, float]]]:
+    """Clusters of at least two members, each [(first id, 1.0), (id, resemblance
+    to the first), ...], from the edges (pairs at or above the threshold).
+
+    Articles are taken in `keys` order (``order_key``): each joins the cluster
+    of the earlier first member it resembles most (ties: the earlier one), or
+    starts one. Only articles with an edge matter; every id of an edge must
+    have a key."""
+    near: dict[str, dict[str, float]] = {}
+    for (a, b), r in edges.items():
+        near.setdefault(a, {})[b] = r
+        near.setdefault(b, {})[a] = r
+    heads: dict[str, list[tuple[str, float]]] = {}
+    for aid in sorted(near, key=keys.__getitem__):
+        best: tuple[float, tuple[int, str]] | None = None
+        choice = None
+        for other, r in near[aid].items():
+            if other in heads:
+                rank = (-r, keys[other])
+                if best is None or rank < best:
+                    best, choice = rank, other
+        if choice is None:
+            heads[aid] = [(aid, 1.0)]
+        else:
+            heads[choice].append((aid, near[aid][choice]))
+    return [members for members in heads.values() if len(members) > 1]
