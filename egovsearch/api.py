@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from egovsearch.core.copies import Copy
     from egovsearch.core.models import Article, SearchRequest, SearchResult
     from egovsearch.core.reports import Health, IndexReport, IndexStats, SourceCount, Timeline
     from egovsearch.query.run import Session as Session  # (re-exported for the CLI's annotations)
@@ -74,6 +75,15 @@ def article(index_dir: Path, ref: str, highlight: str | None = None
     return explore.article(index_dir, ref, highlight)
 
 
+def article_copies(index_dir: Path, ref: str) -> tuple[Copy, ...]:
+    """The near-copies of an article (by id, unique id prefix or path): the
+    other members of its cluster, each with its resemblance to the cluster's
+    first member; () when it has none."""
+    from egovsearch.query import explore
+
+    return explore.article_copies(index_dir, ref)
+
+
 def similar(index_dir: Path, ref: str, limit: int = 10) -> SearchResult:
     """The articles most like the given one."""
     from egovsearch.query import explore
@@ -82,7 +92,8 @@ def similar(index_dir: Path, ref: str, limit: int = 10) -> SearchResult:
 
 
 def export(index_dir: Path, request: SearchRequest) -> Iterator[Article]:
-    """Every matching article with its body, in path order."""
+    """Every matching article with its body, in path order (with
+    `request.collapse`: each cluster of near-copies once, with `duplicates`)."""
     from egovsearch.query import explore
 
     return explore.export(index_dir, request)

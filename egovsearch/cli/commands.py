@@ -22,6 +22,7 @@ from egovsearch.cli.options import (
     ArticleFormatOpt,
     ArticlesFormatOpt,
     BuildIndexOpt,
+    CollapseOpt,
     ExportFormatOpt,
     HealthFormatOpt,
     HitFormatOpt,
@@ -81,7 +82,7 @@ def _query_text(words: list[str] | None, optional: bool) -> str | None:
 
 def _request(query: str | None, source: list[str] | None, since: str | None, until: str | None,
              lang: Lang | None, sort: Sort = Sort.relevance, limit: int | None = None,
-             offset: int = 0, half_life: str | None = None) -> SearchRequest:
+             offset: int = 0, half_life: str | None = None, collapse: bool = False) -> SearchRequest:
     from egovsearch.core.models import SearchRequest
 
     extra = {}
@@ -98,7 +99,7 @@ def _request(query: str | None, source: list[str] | None, since: str | None, unt
         lo, hi = user_range(since, until)
     return SearchRequest(query=query, sources=tuple(source or ()), since=lo, until=hi,
                          language=lang.value if lang else None, sort=sort.value, limit=limit, offset=offset,
-                         **extra)
+                         collapse=collapse, **extra)
 
 
 def _fields(value: str | None, fmt: str | None, count: bool) -> tuple[str, ...] | None:
@@ -121,7 +122,8 @@ def _fields(value: str | None, fmt: str | None, count: bool) -> tuple[str, ...] 
 FieldsOpt = Annotated[str | None, typer.Option(
     "--fields", metavar="FIELD,...",
     help="With -f json|jsonl|csv|tsv: only these keys/columns, in this order (id, path, title, source, "
-         "published, crawled, language, score, snippet; hybrid with --sort hybrid); a snippet is made only when chosen.")]
+         "published, crawled, language, score, snippet; hybrid with --sort hybrid, duplicates with --collapse); "
+         "a snippet is made only when chosen.")]
 
 
 def _stdin_queries() -> Iterator[tuple[int, str | None]]:
@@ -155,6 +157,7 @@ def query(
     explain: Annotated[bool, typer.Option("--explain", help="Show how the query is understood.")] = False,
     index_dir: IndexOpt = None,
     fields: FieldsOpt = None,
+    collapse: CollapseOpt = False,
 ) -> None:
     """Search the archive. QUERY may be left out when a filter is given.
 
@@ -173,9 +176,11 @@ def query(
         keys = _fields(fields, fmt, count)
         if keys is not None and "hybrid" in keys and sort is not Sort.hybrid:
             raise UsageError("--fields hybrid works with --sort hybrid only")
+        if keys is not None and "duplicates" in keys and not collapse:
+            raise UsageError("--fields duplicates works with --collapse only")
         shown = DEFAULT_LIMIT if limit is None else limit
         base = _request(text, source, since, until, lang, sort, None if all_ else (0 if count else shown), offset,
-                        half_life)
+                        half_life, collapse)
         index = index_path(index_dir)
         from egovsearch import api
         from egovsearch.output.text import clean
@@ -282,10 +287,11 @@ def _run_in(session: Session, index: Path, base: SearchRequest, queries: Iterabl
     page(render, sys.stdout, tty=_tty(sys.stdout))
     if not _say_cut(cut, ran, base, batch, default_limit) and _tty(sys.stderr) and not batch and collected:
         r = collected[0][1]
+        what = "stories (copies folded)" if base.collapse else "articles"
         if r.hits:
-            typer.echo(f"{base.offset + 1}-{base.offset + len(r.hits)} of {r.total} articles", err=True)
+            typer.echo(f"{base.offset + 1}-{base.offset + len(r.hits)} of {r.total} {what}", err=True)
         elif r.total:
-            typer.echo(f"{r.total} articles match, none after the first {base.offset} (--offset)", err=True)
+            typer.echo(f"{r.total} {what} match, none after the first {base.offset} (--offset)", err=True)
         else:
             typer.echo("No articles match.", err=True)
     return total, failed
@@ -376,14 +382,16 @@ def show(
     from egovsearch.output.pager import page
 
     with user_errors():
-        art, marks, paths = api.article(index_path(index_dir), ref, highlight)
+        ix = index_path(index_dir)
+        art, marks, paths = api.article(ix, ref, highlight)
         if raw:
             with open(paths[0], "rb") as f:
                 sys.stdout.buffer.write(f.read())
             return
+        copies = api.article_copies(ix, ref)
         color = _color(sys.stdout)
         page(lambda out: formats.write_article(art, fmt, out, color=color, marks=marks, paths=paths,
-                                               emphasis=_tty(sys.stdout)),
+                                               emphasis=_tty(sys.stdout), copies=copies),
              sys.stdout, tty=_tty(sys.stdout) and fmt == "text")
 
 
@@ -427,8 +435,11 @@ def timeline(
     by: Annotated[Period, typer.Option(help="Period length (week: ISO weeks, labelled 2024-W12).")] = Period.year,
     fmt: TimelineFormatOpt = "chart",
     index_dir: IndexOpt = None,
+    collapse: CollapseOpt = False,
 ) -> None:
     """Count matching articles per year, month or week, as a bar chart.
+
+    With --collapse each story counts once, at its earliest matching copy's date.
 
     Example: egovsearch timeline "open data" --by month --since 2020
     """
@@ -439,7 +450,7 @@ def timeline(
     with user_errors():
         ix = index_path(index_dir)
         text = _query_text(words, optional=True)  # no query: every article
-        req = _request(text, source, since, until, lang)
+        req = _request(text, source, since, until, lang, collapse=collapse)
         _source_notes(ix, req.sources)
         tl = api.timeline(ix, req, by.value)
         page(lambda out: formats.write_timeline(tl, fmt, out, color=_color(sys.stdout)),
@@ -480,10 +491,13 @@ def export(
     lang: LangOpt = None,
     fmt: ExportFormatOpt = "jsonl",
     index_dir: IndexOpt = None,
+    collapse: CollapseOpt = False,
 ) -> None:
     """Stream matching articles with their bodies (all by default).
 
     Without a query or filter, every article is exported, in path order.
+    With --collapse each story once (its first copy in that order), with the
+    ids of its other copies under duplicates.
 
     Example: egovsearch export --source "Public Service" > public-service.jsonl
     """
@@ -492,7 +506,7 @@ def export(
 
     with user_errors():
         text = _query_text(words, optional=True)  # no query: every article
-        req = _request(text, source, since, until, lang)
+        req = _request(text, source, since, until, lang, collapse=collapse)
         ix = index_path(index_dir)
         _source_notes(ix, req.sources)
         archive = api.recorded_archive(ix)  # paths absolute, as in every format

@@ -108,6 +108,9 @@ SinceOpt = Annotated[str | None, typer.Option(
 UntilOpt = Annotated[str | None, typer.Option(metavar="<date>", help="Published on or before (same forms as --since).")]
 LangOpt = Annotated[Lang | None, typer.Option("--lang", case_sensitive=False, help="Only articles in this language.")]
 NullOpt = Annotated[bool, typer.Option("-0", "--null", help="End records with NUL (with -f paths or ids only).")]
+CollapseOpt = Annotated[bool, typer.Option(
+    "--collapse", help="Each story once: near-copies (the same text at other publications) fold into the "
+                       "best-ranked one, their ids under duplicates; counts and limits count stories.")]
 
 # One --format per kind of record; the default in each signature is the
 # registry's first name (hits: table on a terminal, else tsv).

@@ -32,9 +32,12 @@ class Article:
     crawled: date | None  # the day the page was crawled
     language: str  # "de" or "en"
     words: int  # number of words in body
+    # export --collapse: the ids of the other members of its cluster of
+    # near-copies (() when none). None otherwise, and then no key.
+    duplicates: tuple[str, ...] | None = None
 
     def to_dict(self) -> dict[str, Any]:
-        return {
+        d: dict[str, Any] = {
             "id": self.id,
             "path": self.path,
             "title": self.title,
@@ -45,6 +48,9 @@ class Article:
             "words": self.words,
             "body": self.body,
         }
+        if self.duplicates is not None:
+            d["duplicates"] = list(self.duplicates)
+        return d
 
 
 HIT_FIELDS = ("id", "path", "title", "source", "published", "crawled", "language", "score", "snippet")
@@ -72,9 +78,14 @@ class Hit:
     # With --sort hybrid: the score blended with recency (the order of the
     # hits); `score` stays the relevance. None otherwise, and then no JSON key.
     hybrid: float | None = None
+    # With --collapse: the ids of the other members of the hit's cluster of
+    # near-copies (() when it has none). None otherwise, and then no JSON key.
+    duplicates: tuple[str, ...] | None = None
+    # Their publications, in the same order: the table's "+N copies (sources)".
+    duplicate_sources: tuple[str | None, ...] = field(default=(), compare=False)
 
     def to_dict(self) -> dict[str, Any]:
-        d = {
+        d: dict[str, Any] = {
             "id": self.id,
             "path": self.path,
             "title": self.title,
@@ -87,6 +98,8 @@ class Hit:
         }
         if self.hybrid is not None:
             d["hybrid"] = round(self.hybrid, 4)
+        if self.duplicates is not None:
+            d["duplicates"] = list(self.duplicates)
         return d
 
 
@@ -104,6 +117,7 @@ class SearchRequest:
     half_life_days: float = 2 * 365.25
     limit: int | None = 10  # None: all
     offset: int = 0
+    collapse: bool = False  # each cluster of near-copies once (limit, offset and total count clusters)
 
 
 @dataclass(frozen=True, slots=True)

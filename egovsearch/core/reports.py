@@ -48,6 +48,8 @@ class IndexStats:
     index_bytes: int
     built_at: str | None  # ISO 8601 timestamp (UTC) of the last commit
     archive: str | None
+    copy_clusters: int = 0  # clusters of near-copies (core.copies)
+    copied_articles: int = 0  # articles in one of them
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -59,6 +61,8 @@ class IndexStats:
             "index_bytes": self.index_bytes,
             "built_at": self.built_at,
             "archive": self.archive,
+            "copy_clusters": self.copy_clusters,
+            "copied_articles": self.copied_articles,
         }
 
 

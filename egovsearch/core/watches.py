@@ -77,6 +77,9 @@ class Watch:
     created: str = ""
     last_run: str | None = None
     seen: frozenset[str] = field(default=frozenset(), compare=False)
+    # --collapse: a copy of a story already seen is not new (each cluster of
+    # near-copies counts as one article; all its members' ids are seen).
+    collapse: bool = False
 
     def command(self) -> str:
         """The search as it would be typed after ``egovsearch query``."""
@@ -86,19 +89,30 @@ class Watch:
         for option, value in (("--since", self.since), ("--until", self.until), ("--lang", self.language)):
             if value is not None:
                 words += [option, shlex.quote(value)]
+        if self.collapse:
+            words.append("--collapse")
         return " ".join(words)
 
     def to_dict(self) -> dict[str, Any]:
-        """The JSON of ``watch list -f json``: the number of seen articles, not their ids."""
-        return {"name": self.name, "query": self.query,
-                "filters": {"source": list(self.sources), "since": self.since, "until": self.until,
-                            "lang": self.language},
-                "created": self.created, "last_run": self.last_run, "seen": len(self.seen)}
+        """The JSON of ``watch list -f json``: the number of seen articles, not their ids
+        (`collapse` only when set, as the query's JSON has `duplicates` only with it)."""
+        d: dict[str, Any] = {
+            "name": self.name, "query": self.query,
+            "filters": {"source": list(self.sources), "since": self.since, "until": self.until,
+                        "lang": self.language},
+            "created": self.created, "last_run": self.last_run, "seen": len(self.seen)}
+        if self.collapse:
+            d["collapse"] = True
+        return d
 
     def _stored(self) -> dict[str, Any]:
-        return {"query": self.query, "source": list(self.sources), "since": self.since, "until": self.until,
-                "lang": self.language, "created": self.created, "last_run": self.last_run,
-                "seen": sorted(self.seen)}
+        d: dict[str, Any] = {
+            "query": self.query, "source": list(self.sources), "since": self.since, "until": self.until,
+            "lang": self.language, "created": self.created, "last_run": self.last_run,
+            "seen": sorted(self.seen)}
+        if self.collapse:  # (absent: false, so that files written before it read the same)
+            d["collapse"] = True
+        return d
 
     @classmethod
     def _load(cls, name: str, data: Mapping[str, Any]) -> Watch:
@@ -112,9 +126,12 @@ class Watch:
         if not (isinstance(sources, list) and isinstance(seen, list)
                 and all(isinstance(v, str) for v in (*sources, *seen))):
             raise ValueError(f"source or seen of {name!r} is not a list of texts")
+        collapse = data.get("collapse", False)
+        if not isinstance(collapse, bool):
+            raise ValueError(f"collapse of {name!r} is not true or false")
         return cls(name=check_name(name), query=text("query"), sources=tuple(sources), since=text("since"),
                    until=text("until"), language=text("lang"), created=text("created") or "",
-                   last_run=text("last_run"), seen=frozenset(seen))
+                   last_run=text("last_run"), seen=frozenset(seen), collapse=collapse)
 
 
 class WatchStore:

@@ -18,6 +18,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import TYPE_CHECKING, Any, NamedTuple, TextIO
 
 if TYPE_CHECKING:
+    from egovsearch.core.copies import Copy
     from egovsearch.core.models import Article, Hit, SearchResult
     from egovsearch.core.reports import Health, IndexStats, SourceCount, Timeline
     from egovsearch.core.watches import Watch
@@ -35,7 +36,8 @@ class Options(NamedTuple):
     emphasis without colour (a terminal with NO_COLOR: bold and underline only),
     an article's absolute paths (show: the file and its copies), the archive
     root that makes record paths absolute (export), the hit fields chosen with
-    --fields (None: the format's own)."""
+    --fields (None: the format's own), an article's near-copies (show; None:
+    not looked up)."""
 
     color: bool = False
     nul: bool = False
@@ -47,6 +49,7 @@ class Options(NamedTuple):
     archive: str = ""
     fields: tuple[str, ...] | None = None
     lead: str = "query"
+    copies: Sequence[Copy] | None = None
 
 
 # A writer takes the records of its kind, the stream and the options; it
@@ -82,9 +85,12 @@ def _json_array(objs: Iterable[dict[str, Any]], out: TextIO) -> int:
 
 
 def _cell(value: Any) -> Any:
-    """A CSV cell: None empty, strings made encodable, anything else as is."""
+    """A CSV cell: None empty, a list (duplicates) its items separated by
+    spaces, strings made encodable, anything else as is."""
     if value is None:
         return ""
+    if isinstance(value, list):
+        value = " ".join(value)
     if isinstance(value, str) and re.search(_SURROGATE, value):
         return re.sub(_SURROGATE, "\ufffd", value)
     return value
@@ -166,7 +172,8 @@ def _hits_csv(results: Results, out: TextIO, o: Options) -> int:
         if keys is None:
             # The default header waits for the first search (which runs before
             # any output anyway): --sort hybrid adds its `hybrid` column.
-            keys = HIT_FIELDS + (("hybrid",) if any(h.hybrid is not None for h in result.hits) else ())
+            keys = HIT_FIELDS + (("hybrid",) if any(h.hybrid is not None for h in result.hits) else ()) \
+                + (("duplicates",) if any(h.duplicates is not None for h in result.hits) else ())
             writer.row(lead + keys)
         for hit in result.hits:
             obj = _hit_dict(result, hit)
@@ -186,13 +193,16 @@ def _hits_tsv(results: Results, out: TextIO, o: Options) -> int:
             # (The date as to_dict writes it, without building the whole dict per hit.)
             fields: list[Any] = [hit.id, hit.published.isoformat() if hit.published else None, hit.source,
                                  hit.title, os.path.join(result.archive, hit.path)]
+            if hit.duplicates is not None:  # (--collapse)
+                fields.append(hit.duplicates)
         else:
             obj = _hit_dict(result, hit)
             fields = [obj[k] for k in o.fields]
         if o.with_query:
             fields.insert(0, query)
         # (A printable string has nothing to clean, no tab and no newline: most are.)
-        texts = ("" if f is None else f if isinstance(f, str) else str(f) for f in fields)
+        texts = ("" if f is None else f if isinstance(f, str) else " ".join(f) if isinstance(f, list | tuple)
+                 else str(f) for f in fields)
         out.write("\t".join(t if t.isprintable() else one_line(t) for t in texts) + "\n")
         n += 1
     return n
@@ -245,6 +255,8 @@ def _article_json(article: Article, out: TextIO, o: Options) -> int:
         shown[key] = paths[0] if key == "path" else value
         if key == "path":
             shown["paths"] = paths
+    if o.copies is not None:  # the near-copies, after the byte-identical ones (paths) and the body
+        shown["duplicates"] = [c.to_dict() for c in o.copies]
     out.write(_json(shown, indent=2) + "\n")
     return 1
 
@@ -252,7 +264,8 @@ def _article_json(article: Article, out: TextIO, o: Options) -> int:
 def _article_text(article: Article, out: TextIO, o: Options) -> int:
     from egovsearch.output import terminal
 
-    terminal.article_text(article, out, color=o.color, marks=o.marks, emphasis=o.emphasis, paths=o.paths)
+    terminal.article_text(article, out, color=o.color, marks=o.marks, emphasis=o.emphasis, paths=o.paths,
+                          copies=o.copies or ())
     return 1
 
 
@@ -428,7 +441,8 @@ def parse_fields(text: str) -> tuple[str, ...]:
     from egovsearch.core.models import HIT_FIELDS
 
     names = [name.strip() for name in text.split(",")]
-    known = (*HIT_FIELDS, "hybrid")  # (hybrid: with --sort hybrid only, which the CLI checks)
+    # (hybrid: with --sort hybrid only, duplicates with --collapse only; the CLI checks)
+    known = (*HIT_FIELDS, "hybrid", "duplicates")
     valid = ", ".join(known)
     for name in names:
         if not name:
@@ -489,13 +503,16 @@ def write_hits(results: Results, fmt: str, out: TextIO, *, color: bool, nul: boo
 
 def write_article(article: Article, fmt: str, out: TextIO, *, color: bool,
                   marks: Sequence[tuple[int, int]] = (), emphasis: bool = False,
-                  paths: Sequence[str] = ()) -> None:
+                  paths: Sequence[str] = (), copies: Sequence[Copy] | None = None) -> None:
     """One whole article: `text` (metadata header, blank line, body) or `json` (with body).
 
     `paths`: its absolute paths, the one asked for first, then byte-identical
-    copies (all listed in the header; `path` and `paths` in JSON).
+    copies (all listed in the header; `path` and `paths` in JSON). `copies`:
+    its near-copies (a ``Copies:`` section; `duplicates` in JSON, a list of
+    {id, source, published, resemblance}).
     """
-    write("article", fmt, article, out, Options(color=color, marks=marks, emphasis=emphasis, paths=paths))
+    write("article", fmt, article, out, Options(color=color, marks=marks, emphasis=emphasis, paths=paths,
+                                                copies=copies))
 
 
 def write_articles(articles: Iterable[Article], fmt: str, out: TextIO, *, color: bool = False,

@@ -21,6 +21,7 @@ if TYPE_CHECKING:  # pragma: no cover - typing only, Rich loads lazily at run ti
     from rich.console import Console
     from rich.text import Text
 
+    from egovsearch.core.copies import Copy
     from egovsearch.core.reports import IndexReport, IndexStats, SourceCount, Timeline
 
 _MARK = "bold yellow not dim"  # matched terms stand out of the dim snippet
@@ -141,6 +142,28 @@ def _snippet_lines(console: Console, hit: Hit, room: int, mark: str) -> list[Tex
     return lines
 
 
+def copies_note(hit: Hit) -> str:
+    """"+2 copies (Kable, Heise Online)": a collapsed hit's near-copies and
+    their publications, each named once; "" for a hit without copies."""
+    if not hit.duplicates:
+        return ""
+    n = len(hit.duplicates)
+    names = list(dict.fromkeys(one_line(s) for s in hit.duplicate_sources if s))
+    return f"+{n} {'copy' if n == 1 else 'copies'}" + (f" ({', '.join(names)})" if names else "")
+
+
+def _copies_line(console: Console, hit: Hit, room: int) -> list[Text]:
+    """The copies note as one line of `room` cells (cut with "…"), under the title."""
+    from rich.text import Text
+
+    note = copies_note(hit)
+    if not note:
+        return []
+    text = Text(note, style="italic", end="")
+    text.truncate(room, overflow="ellipsis")
+    return [text]
+
+
 def _hit_table(console: Console, query: str | None, result: SearchResult, first_rank: int, gap: bool,
                mark: str, label: str = "query") -> None:
     """One borderless table: rank, short id, date, source, title with a two-line snippet below it.
@@ -179,7 +202,8 @@ def _hit_table(console: Console, query: str | None, result: SearchResult, first_
     table.add_column("Title", width=title_w, overflow="ellipsis")
     for rank, (hit, short) in enumerate(zip(result.hits, ids, strict=True), start=first_rank):
         title = Text(one_line(hit.title), style="bold", end="")
-        lines = [*title.wrap(console, title_w, overflow="ellipsis"), *_snippet_lines(console, hit, title_w, mark)]
+        lines = [*title.wrap(console, title_w, overflow="ellipsis"), *_copies_line(console, hit, title_w),
+                 *_snippet_lines(console, hit, title_w, mark)]
         source = [Text(one_line(hit.source or ""))] if source_w else []
         ident = [Text(short)] if id_w else []
         table.add_row(Text(str(rank)), *ident, Text(hit.to_dict()["published"] or ""), *source,
@@ -191,12 +215,14 @@ def _hit_table(console: Console, query: str | None, result: SearchResult, first_
 
 
 def article_text(article: Article, out: TextIO, *, color: bool, marks: Sequence[tuple[int, int]] = (),
-                 emphasis: bool = False, paths: Sequence[str] = ()) -> None:
+                 emphasis: bool = False, paths: Sequence[str] = (), copies: Sequence[Copy] = ()) -> None:
     """One whole article: a metadata header, a blank line, the body (marks highlighted:
     in colour, or bold and underlined with `emphasis` alone).
 
     `paths`: the article's absolute paths, a Path line each (byte-identical
     copies are one article); without them, its path in the archive.
+    `copies`: its near-copies, a line each under ``Copies:`` (id, date,
+    publication, resemblance to the cluster's first member).
     """
     data = article.to_dict()
     header = [("Title", article.title), ("Source", article.source), ("Published", data["published"]),
@@ -204,6 +230,14 @@ def article_text(article: Article, out: TextIO, *, color: bool, marks: Sequence[
               *(("Path", p) for p in (paths or [article.path])), ("Id", article.id)]
     lines = [[(f"{key + ':':<11}", "bold"), (one_line(value) if value else "unknown", "")]
              for key, value in header]
+    if copies:
+        n = len(copies)
+        lines.append([(f"{'Copies:':<11}", "bold"),
+                      (f"{n} near-cop{'y' if n == 1 else 'ies'} (resemblance to the cluster's first article)", "")])
+        for c in copies:
+            when = c.published.isoformat() if c.published else "undated"
+            lines.append([(f"  {c.resemblance:.2f}  {one_line(c.id)}  {when:<10}  ", ""),
+                          (one_line(c.source or "unknown"), "")])
     body, spans = clean_marked(article.body, marks)
     if not (color or emphasis):
         _emit(out, lines, False)
@@ -257,6 +291,8 @@ def stats_lines(stats: IndexStats, out: TextIO, *, color: bool) -> None:
     rows = [
         ("Articles", f"{stats.articles}" + (f" ({langs})" if langs else "")),
         ("Sources", str(stats.sources)),
+        ("Copies", f"{stats.copy_clusters} cluster{'' if stats.copy_clusters == 1 else 's'} of near-copies "
+                   f"({stats.copied_articles} article{'' if stats.copied_articles == 1 else 's'})"),
         ("Published", f"{data['published_min'] or 'unknown'} .. {data['published_max'] or 'unknown'}"),
         ("Index size", _human_bytes(stats.index_bytes)),
         ("Built at", stats.built_at or "unknown"),

@@ -11,12 +11,13 @@ from __future__ import annotations
 import math
 import os
 from collections import Counter
-from collections.abc import Iterator
-from dataclasses import dataclass
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
 
 from egovsearch.core.archive import parse_file
+from egovsearch.core.copies import Copy
 from egovsearch.core.errors import AmbiguousId, ArticleNotFound, EgovsearchError, shown
 from egovsearch.core.models import Article, SearchRequest, SearchResult
 from egovsearch.core.reports import IndexStats, SourceCount, Timeline
@@ -27,7 +28,7 @@ from egovsearch.engine.scoring import best_first
 from egovsearch.engine.search import Reader, Stored, open_reader
 from egovsearch.engine.store import index_bytes, read_meta
 from egovsearch.query.compile import compile_request
-from egovsearch.query.run import hit, matching, with_short_ids
+from egovsearch.query.run import copy_key, hit, matching, with_short_ids
 
 SIMILAR_TERMS = 25  # key terms of the reference article that make the similarity query
 
@@ -36,6 +37,7 @@ def stats(index_dir: Path) -> IndexStats:
     """What the index holds."""
     meta = read_meta(index_dir)
     with open_reader(index_dir) as r:
+        copies = r.copies()
         langs: Counter[str] = Counter()
         sources: set[str] = set()
         dates: list[int] = []
@@ -50,7 +52,8 @@ def stats(index_dir: Path) -> IndexStats:
     return IndexStats(articles=count, languages=dict(sorted(langs.items())), sources=len(sources),
                       published_min=int_to_date(min(dates)) if dates else None,
                       published_max=int_to_date(max(dates)) if dates else None,
-                      index_bytes=index_bytes(index_dir), built_at=meta.built_at, archive=meta.archive)
+                      index_bytes=index_bytes(index_dir), built_at=meta.built_at, archive=meta.archive,
+                      copy_clusters=len(copies), copied_articles=copies.articles)
 
 
 def sources(index_dir: Path, request: SearchRequest | None = None) -> list[SourceCount]:
@@ -133,7 +136,11 @@ def timeline(index_dir: Path, request: SearchRequest, by: str = "year") -> Timel
     with open_reader(index_dir) as r:
         counts: Counter[int] = Counter()
         undated = 0
-        for v in r.published(matching(r, index_dir, request)):
+        found = matching(r, index_dir, request)
+        dates = r.published(found)
+        if request.collapse:
+            dates = _cluster_dates(found, dates, r.cluster_numbers())
+        for v in dates:
             if v:
                 counts[_value_period(v, by)] += 1
             else:
@@ -144,6 +151,20 @@ def timeline(index_dir: Path, request: SearchRequest, by: str = "year") -> Timel
     if lo is not None and hi is not None:
         rows = tuple((_period_label(p, by), counts[p]) for p in range(lo, hi + 1))
     return Timeline(periods=rows, undated=undated, total=sum(counts.values()) + undated)
+
+
+def _cluster_dates(docnums: list[int], dates: list[int], clusters: Mapping[int, int]) -> list[int]:
+    """One date (yyyymmdd, 0 when undated) per cluster of near-copies among
+    the documents: its earliest dated member's (a document in no cluster is
+    its own)."""
+    earliest: dict[int, int] = {}
+    for d, v in zip(docnums, dates, strict=True):
+        key = copy_key(d, clusters)
+        if key not in earliest:
+            earliest[key] = v
+        elif v and (not earliest[key] or v < earliest[key]):
+            earliest[key] = v
+    return list(earliest.values())
 
 
 @dataclass(frozen=True, slots=True)
@@ -210,6 +231,16 @@ def article(index_dir: Path, ref: str, highlight: str | None = None
     return art, marks, tuple(os.path.join(archive, p) for p in found.paths)
 
 
+def article_copies(index_dir: Path, ref: str) -> tuple[Copy, ...]:
+    """The near-copies of an article (by id, unique id prefix or path): the
+    other members of its cluster, the cluster's first member first (each with
+    its resemblance to that first member); () when it has none."""
+    with open_reader(index_dir) as r:
+        aid = _resolve(r, ref).stored.id
+        cluster = r.copies().cluster_of(aid)
+    return cluster.others(aid) if cluster is not None else ()
+
+
 def similar(index_dir: Path, ref: str, limit: int = 10) -> SearchResult:
     """Articles most like the given one: its key terms (tf-idf) as a ranked OR query."""
     with open_reader(index_dir) as r:
@@ -236,12 +267,28 @@ def similar(index_dir: Path, ref: str, limit: int = 10) -> SearchResult:
 
 
 def export(index_dir: Path, request: SearchRequest) -> Iterator[Article]:
-    """Every matching article with its body, read from the archive, in path order."""
+    """Every matching article with its body, read from the archive, in path order.
+
+    With `request.collapse`, each cluster of near-copies once: its first
+    matching member in path order, with the ids of the others as `duplicates`."""
     with open_reader(index_dir) as r:
-        paths = sorted(r.paths(matching(r, index_dir, request)))
+        found = matching(r, index_dir, request)
+        rows = sorted(zip(r.paths(found), found, strict=True))
+        others: dict[str, tuple[str, ...]] = {}
+        if request.collapse:
+            numbers, clusters = r.cluster_numbers(), r.copies().clusters
+            kept = set()
+            for rel, d in rows:
+                number, key = numbers.get(d), copy_key(d, numbers)
+                if key not in kept:
+                    kept.add(key)
+                    aid = r.stored(d).id
+                    others[rel] = tuple(m.id for m in clusters[number].others(aid)) if number is not None else ()
+            rows = [(rel, d) for rel, d in rows if rel in others]
         archive = r.archive
-    for rel in paths:
+    for rel, _ in rows:
         try:
-            yield parse_file(os.path.join(archive, rel), archive)
+            art = parse_file(os.path.join(archive, rel), archive)
         except EgovsearchError:
             continue  # gone since indexing; `egovsearch doctor` reports it
+        yield replace(art, duplicates=others[rel]) if request.collapse else art

@@ -106,8 +106,12 @@ class Session:
             c = self.compiled(request)
             query, flt = c.runnable()
             want = None if request.limit is None else request.offset + request.limit
+            if request.collapse:  # every match is ranked: clusters are counted and cut, not articles
+                want = None if want != 0 else 0
             blend: list[float] | None = None  # --sort hybrid: the blended value of each hit of `top`
-            if request.sort == "hybrid" and c.query is not None:
+            if request.collapse and want == 0:  # --count: the clusters among the matches, unranked
+                total, top = len(fold_copies([d for _, d in reader.matches(query, flt)], reader.cluster_numbers())), []
+            elif request.sort == "hybrid" and c.query is not None:
                 total, top3 = reader.ranked_hybrid(query, flt, half_life_days=request.half_life_days,
                                                    today=today(), limit=want)
                 top, blend = [(score, docnum) for _, score, docnum in top3], [b for b, _, _ in top3]
@@ -116,6 +120,13 @@ class Session:
                 blend = [0.0] * len(top)
             else:
                 total, top = reader.ranked(query, flt, sort=request.sort, limit=want)
+            if request.collapse and want is None:
+                kept = fold_copies([d for _, d in top], reader.cluster_numbers())
+                total = len(kept)
+                end = None if request.limit is None else request.offset + request.limit
+                top = [top[i] for i in kept[:end]]
+                if blend is not None:
+                    blend = [blend[i] for i in kept[:end]]
             page = top[request.offset:] if want != 0 else []
             # The stored fields of all hits at once, segment by segment (engine.search).
             stored = reader.stored_many([docnum for _, docnum in page])
@@ -125,6 +136,8 @@ class Session:
                          for (score, _), f in zip(page, stored, strict=True))
             if blend is not None:
                 hits = tuple(replace(h, hybrid=b) for h, b in zip(hits, blend[request.offset:], strict=True))
+            if request.collapse:
+                hits = with_duplicates(reader, hits, [docnum for _, docnum in page])
             if short_ids:
                 hits = with_short_ids(reader, hits)
         suggestion = None
@@ -133,6 +146,43 @@ class Session:
 
             suggestion = did_you_mean(self.index_dir, request.query)
         return SearchResult(total=total, hits=hits, archive=reader.archive, suggestion=suggestion)
+
+
+def copy_key(docnum: int, clusters: Mapping[int, int]) -> int:
+    """What a document is folded by (--collapse): its cluster of near-copies
+    (`clusters`: document number -> cluster number), else itself."""
+    number = clusters.get(docnum)
+    return docnum if number is None else ~number  # (clusters negative: never a document number)
+
+
+def fold_copies(docnums: Sequence[int], clusters: Mapping[int, int]) -> list[int]:
+    """The positions in `docnums` of the first document of each cluster of
+    near-copies (`clusters`: document number -> cluster number); a document in
+    no cluster is its own."""
+    kept: list[int] = []
+    seen: set[int] = set()
+    get = clusters.get
+    for i, d in enumerate(docnums):
+        number = get(d)
+        key = d if number is None else ~number  # (copy_key, inline: every match passes here)
+        if key not in seen:
+            seen.add(key)
+            kept.append(i)
+    return kept
+
+
+def with_duplicates(reader: Reader, hits: Sequence[Hit], docnums: Sequence[int]) -> tuple[Hit, ...]:
+    """`hits` (of the documents `docnums`) with the ids and publications of the
+    other members of their clusters of near-copies (() for a hit without copies)."""
+    numbers = reader.cluster_numbers()
+    clusters = reader.copies().clusters
+    out = []
+    for h, d in zip(hits, docnums, strict=True):
+        number = numbers.get(d)
+        others = clusters[number].others(h.id) if number is not None else ()
+        out.append(replace(h, duplicates=tuple(m.id for m in others),
+                           duplicate_sources=tuple(m.source for m in others)))
+    return tuple(out)
 
 
 def today() -> date:

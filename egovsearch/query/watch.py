@@ -20,11 +20,11 @@ from pathlib import Path
 
 from egovsearch.core.dates import user_range
 from egovsearch.core.errors import WatchError, shown
-from egovsearch.core.models import SearchRequest, SearchResult
+from egovsearch.core.models import Hit, SearchRequest, SearchResult
 from egovsearch.core.watches import SeenLog, Watch, WatchStore, check_name, now
 from egovsearch.engine.search import open_reader
 from egovsearch.query.compile import compile_request
-from egovsearch.query.run import hit
+from egovsearch.query.run import fold_copies, hit, with_duplicates
 
 SORT = "newest"  # new articles of a topic, latest first (undated ones last)
 
@@ -38,20 +38,37 @@ def request_of(w: Watch, today: date | None = None) -> SearchRequest:
     """The search a watch makes on `today`: its dates evaluated now, every hit, newest first."""
     lo, hi = user_range(w.since, w.until, today=today or _today())
     return SearchRequest(query=w.query, sources=w.sources, since=lo, until=hi, language=w.language,
-                         sort=SORT, limit=None)
+                         sort=SORT, limit=None, collapse=w.collapse)
 
 
 def new_hits(index_dir: Path, request: SearchRequest, seen: Set[str], *, snippets: bool) -> SearchResult:
     """The hits of `request` whose ids are not in `seen` (`total` counts every
-    match); snippets are made for those only, with `snippets`."""
+    match); snippets are made for those only, with `snippets`.
+
+    With `request.collapse`, each cluster of near-copies is one hit (its
+    newest matching member, with the others' ids as `duplicates`), new only
+    when no member of the cluster is in `seen`; `total` counts clusters."""
     with open_reader(index_dir) as reader:
         c = compile_request(index_dir, request)
         query, flt = c.runnable()
         total, top = reader.ranked(query, flt, sort=request.sort, limit=None)
-        fresh = [(score, d) for score, d in top if reader.stored(d).id not in seen]
+        if request.collapse:
+            kept = fold_copies([d for _, d in top], reader.cluster_numbers())
+            total = len(kept)
+            numbers, clusters = reader.cluster_numbers(), reader.copies().clusters
+            firsts = [top[i] for i in kept]
+            fresh = []
+            for (score, d), f in zip(firsts, reader.stored_many([d for _, d in firsts]), strict=True):
+                number = numbers.get(d)
+                if seen.isdisjoint(clusters[number].ids if number is not None else (f.id,)):
+                    fresh.append((score, d))
+        else:
+            fresh = [(score, d) for score, d in top if reader.stored(d).id not in seen]
         # Without text terms nothing is relevant: the filters' own scores mean nothing (as query.run).
         hits = tuple(hit(reader, d, score if c.query is not None else 0.0, c.terms, snippets=snippets)
                      for score, d in fresh)
+        if request.collapse:
+            hits = with_duplicates(reader, hits, [d for _, d in fresh])
         archive = reader.archive
     return SearchResult(total=total, hits=hits, archive=archive)
 
@@ -71,7 +88,7 @@ def add(state: Path, index_dir: Path, w: Watch, *, from_start: bool = False, rep
         raise _taken(store, w.name)
     current = new_hits(index_dir, request_of(w), frozenset(), snippets=False)
     saved = replaced(w, created=now(), last_run=None,
-                     seen=frozenset() if from_start else frozenset(h.id for h in current.hits))
+                     seen=frozenset() if from_start else frozenset(i for h in current.hits for i in _ids(h)))
     with store.locked(wait):
         watches = store.load()
         if w.name in watches and not replace:
@@ -79,6 +96,11 @@ def add(state: Path, index_dir: Path, w: Watch, *, from_start: bool = False, rep
         watches[w.name] = saved
         store.save(watches)
     return saved, current.total
+
+
+def _ids(h: Hit) -> tuple[str, ...]:
+    """The ids a shown hit makes seen: its own and (--collapse) its copies'."""
+    return (h.id, *h.duplicates) if h.duplicates else (h.id,)
 
 
 def _taken(store: WatchStore, name: str) -> WatchError:
@@ -127,16 +149,18 @@ class Run:
         """New hits over every watch of the run."""
         return sum(len(r.hits) for _, r in self.results)
 
-    def record(self, w: Watch, article_id: str) -> None:
-        """`article_id` has been shown for `w`: it is not new again."""
-        self._log.record(w.name, article_id)
+    def record(self, w: Watch, h: Hit) -> None:
+        """`h` has been shown for `w`: it is not new again, nor (--collapse)
+        any of its copies."""
+        for aid in _ids(h):
+            self._log.record(w.name, aid)
         self._recorded[w.name] = self._recorded.get(w.name, 0) + 1
 
     def record_all(self) -> None:
         """Every new hit has been shown (a table drawn at once)."""
         for w, result in self.results:
             for h in result.hits:
-                self.record(w, h.id)
+                self.record(w, h)
 
     def streamed(self, flush: Callable[[], None]) -> Iterator[tuple[Watch, SearchResult]]:
         """The new hits one at a time, each as its own result. A hit is
@@ -147,7 +171,7 @@ class Run:
             for h in result.hits:
                 yield w, SearchResult(total=result.total, hits=(h,), archive=result.archive)
                 flush()
-                self.record(w, h.id)
+                self.record(w, h)
 
     def finished(self) -> list[str]:
         """The watches of the run whose every new hit has been recorded."""
