@@ -28,6 +28,7 @@ Standard library only.
 
 from __future__ import annotations
 
+import json
 import re
 import struct
 import zlib
@@ -221,3 +222,118 @@ def cluster(keys: Mapping[str, tuple[int, str]],
         else:
             heads[choice].append((aid, near[aid][choice]))
     return [members for members in heads.values() if len(members) > 1]
+
+
+# ---------------------------------------------------------------------------
+# The files kept with the index
+# ---------------------------------------------------------------------------
+#
+# Both are named by the index generation they belong to and written before
+# that generation's table of contents (engine.writer): a reader of generation
+# g reads ``copies-<g>.json``, so the clusters always describe the articles it
+# sees, and a run that fails before its commit leaves files no generation
+# uses (``engine.store.leftovers`` removes them, and those of older
+# generations).
+#
+# ``copies-<g>.json`` (read by ``--collapse``, ``show``, ``stats``): the
+# clusters, {"threshold": 0.8, "clusters": [[[id, source, "YYYY-MM-DD" or
+# null, resemblance], ...], ...]}, the first member first.
+#
+# ``copies-<g>.bin`` (read by the next index run only): every article's date
+# and bands, and the edges, so that a run pairs up only the articles it adds.
+
+CLUSTERS_NAME = "copies-{}.json"
+SKETCHES_NAME = "copies-{}.bin"
+_MAGIC = b"egovsearch copies 1\n"
+
+
+def clusters_to_json(clusters: Sequence[Cluster]) -> dict[str, Any]:
+    return {"threshold": THRESHOLD, "clusters": [
+        [[m.id, m.source, m.published.isoformat() if m.published else None, round(m.resemblance, 4)]
+         for m in c.members] for c in clusters]}
+
+
+def clusters_from_json(data: Any) -> Copies:
+    """The clusters of a ``copies-<g>.json`` document.
+
+    Raises:
+        ValueError: it is not one.
+    """
+    if not isinstance(data, dict) or not isinstance(data.get("clusters"), list):
+        raise ValueError("not egovsearch's copy clusters")
+    out = []
+    try:
+        for c in data["clusters"]:
+            members = []
+            for aid, source, published, r in c:
+                if not isinstance(aid, str) or not isinstance(source, str | None) or not isinstance(r, int | float):
+                    raise ValueError("a cluster member is malformed")
+                members.append(Copy(aid, source, date.fromisoformat(published) if published else None, float(r)))
+            if len(members) < 2:
+                raise ValueError("a cluster has fewer than two members")
+            out.append(Cluster(tuple(members)))
+    except (TypeError, ValueError) as e:
+        raise ValueError(f"a cluster is malformed ({e})") from None
+    return Copies(out)
+
+
+@dataclass
+class Sketches:
+    """What an index run keeps for the next: per article id its order key
+    (``order_key``'s date part) and bands, and the edges between ids."""
+
+    dates: dict[str, int]  # id -> yyyymmdd, 0 when undated
+    bands: dict[str, tuple[int, ...]]  # id -> BANDS band hashes; () for a text without words
+    edges: dict[tuple[str, str], float]  # (a, b), a < b -> resemblance >= THRESHOLD
+
+    def to_bytes(self) -> bytes:
+        from array import array
+
+        ids = sorted(self.dates)
+        pos = {aid: i for i, aid in enumerate(ids)}
+        edges = [[pos[a], pos[b], round(r, 6)] for (a, b), r in sorted(self.edges.items())]
+        head = json.dumps({"count": len(ids), "bands": BANDS, "edges": edges}, separators=(",", ":")).encode()
+        dates = array("I", (self.dates[aid] for aid in ids))
+        flat = array("I")
+        empty = (0,) * BANDS  # a text without words: never a candidate (see from_bytes)
+        for aid in ids:
+            flat.extend(self.bands.get(aid) or empty)
+        has = bytes(1 if self.bands.get(aid) else 0 for aid in ids)
+        return b"".join([_MAGIC, struct.pack("<I", len(head)), head, b"".join(bytes.fromhex(a) for a in ids),
+                         dates.tobytes(), has, flat.tobytes()])
+
+    @classmethod
+    def from_bytes(cls, data: bytes) -> Sketches:
+        """Raises ValueError when `data` is not a whole sketch file."""
+        from array import array
+
+        try:
+            if not data.startswith(_MAGIC):
+                raise ValueError("wrong header")
+            at = len(_MAGIC)
+            (n,) = struct.unpack_from("<I", data, at)
+            at += 4
+            head = json.loads(data[at:at + n])
+            at += n
+            count, nb = head["count"], head["bands"]
+            if nb != BANDS:
+                raise ValueError(f"{nb} bands, not {BANDS}")
+            size = count * 8 + count * 4 + count + count * BANDS * 4
+            if len(data) - at != size:
+                raise ValueError("wrong length")
+            raw = data[at:at + count * 8]
+            ids = [raw[i:i + 8].hex() for i in range(0, len(raw), 8)]
+            at += count * 8
+            dates = array("I")
+            dates.frombytes(data[at:at + count * 4])
+            at += count * 4
+            has = data[at:at + count]
+            at += count
+            flat = array("I")
+            flat.frombytes(data[at:])
+            bands_of = {aid: tuple(flat[i * BANDS:(i + 1) * BANDS]) if has[i] else ()
+                        for i, aid in enumerate(ids)}
+            edges = {(ids[a], ids[b]): float(r) for a, b, r in head["edges"]}
+        except (KeyError, TypeError, IndexError, struct.error, json.JSONDecodeError, UnicodeDecodeError) as e:
+            raise ValueError(f"garbled ({type(e).__name__})") from None
+        return cls(dict(zip(ids, dates, strict=True)), bands_of, edges)

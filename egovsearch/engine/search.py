@@ -26,12 +26,13 @@ from whoosh.codec.whoosh3 import STORED_COLUMN
 from whoosh.columns import CompressedBytesColumn, PickleColumn
 from whoosh.matching import ListMatcher, NullMatcher
 
+from egovsearch.core.copies import Copies
 from egovsearch.core.textfold import fold
 from egovsearch.engine import nodes as n
 from egovsearch.engine.analysis import analysis
 from egovsearch.engine.schema import date_to_int, int_to_date
 from egovsearch.engine.scoring import FastPhrase, best_first, by_date, hybrid, matches, oldest_date
-from egovsearch.engine.store import open_index, read_meta, reading
+from egovsearch.engine.store import load_copies, open_index, read_meta, reading
 
 Ranked = list[tuple[float, int]]  # (score, global document number)
 
@@ -165,6 +166,8 @@ class Reader:
         # Filter documents per filter node: a --stdin batch runs every line
         # under the same filters (Whoosh recomputes a filter at each search).
         self._filters: dict[n.Node, set[int]] = {}
+        self._copies: Copies | None = None
+        self._cluster_numbers: dict[int, int] | None = None
 
     @contextmanager
     def reading(self) -> Iterator[None]:
@@ -406,6 +409,30 @@ class Reader:
     def has_source_key(self, key: str) -> bool:
         """Whether a live document has the folded publication name `key` (what --source matches)."""
         return any(True for _ in self._s.docs_for_query(wq.Term("source_key", key)))
+
+    # -- copies ------------------------------------------------------------------
+
+    def copies(self) -> Copies:
+        """The copy clusters of the generation this reader sees (read once).
+
+        Raises:
+            IndexDamaged: its ``copies-<generation>.json`` is missing or garbled.
+        """
+        if self._copies is None:
+            self._copies = load_copies(self.index_dir, self._s.reader().generation()) if self.index_dir else Copies(())
+        return self._copies
+
+    def cluster_numbers(self) -> dict[int, int]:
+        """Document number -> cluster number (``copies().clusters`` index) of every
+        live document of a clustered article (a term lookup per clustered id)."""
+        if self._cluster_numbers is None:
+            out: dict[int, int] = {}
+            for i, c in enumerate(self.copies().clusters):
+                for m in c.members:
+                    for d in self._s.docs_for_query(wq.Term("id", m.id)):
+                        out[int(d)] = i
+            self._cluster_numbers = out
+        return self._cluster_numbers
 
 
 @contextmanager

@@ -45,6 +45,8 @@ from egovsearch.core.files import read_json
 if TYPE_CHECKING:
     from whoosh.index import FileIndex
 
+    from egovsearch.core.copies import Copies
+
 # Bump when the schema or the analysis changes in a way that needs a rebuild.
 # (Here, not in schema.py, so that checking it does not import Whoosh.)
 SCHEMA_VERSION = 6  # 5: the id field is indexed (short ids, prefix lookups); 6: repairs per article, copy clusters
@@ -140,6 +142,31 @@ def reading(index_dir: Path) -> Iterator[None]:
     except (EOFError, struct.error, zlib.error, pickle.UnpicklingError) as e:
         raise IndexDamaged(str(index_dir), f"a segment file ends early or does not decode "
                            f"({type(e).__name__}: {e})") from e
+
+
+def load_copies(index_dir: Path, gen: int | None) -> Copies:
+    """The copy clusters of generation `gen` (``core.copies``); none for an index
+    without a generation.
+
+    Raises:
+        IndexDamaged: the generation's ``copies-<gen>.json`` is missing or garbled.
+    """
+    from egovsearch.core.copies import CLUSTERS_NAME, Copies, clusters_from_json
+
+    if gen is None:
+        return Copies(())
+    name = CLUSTERS_NAME.format(gen)
+    try:
+        data = read_json(index_dir / name)
+        if data is None:
+            raise IndexDamaged(str(index_dir), f"{name} (the copy clusters) is missing; "
+                               "run 'egovsearch index' to make it again")
+        return clusters_from_json(data)
+    except ValueError as e:
+        raise IndexDamaged(str(index_dir), f"{name} (the copy clusters) is garbled ({e}); "
+                           "run 'egovsearch index' to make it again") from None
+    except OSError as e:
+        raise IndexDamaged(str(index_dir), f"cannot read {name}: {e.strerror or e}") from None
 
 
 def check_schema(index_dir: Path, meta: Meta | None = None) -> None:
