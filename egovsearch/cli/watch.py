@@ -18,6 +18,7 @@ import typer
 from egovsearch.cli.commands import _color, _tty
 from egovsearch.cli.errors import user_errors
 from egovsearch.cli.options import (
+    CollapseOpt,
     HitFormatOpt,
     IndexOpt,
     LangOpt,
@@ -67,9 +68,11 @@ def add(
         "--from-start", help="Let the first run print every current hit (else they count as seen).")] = False,
     replace: Annotated[bool, typer.Option("--replace", help="Replace a saved search of the same name.")] = False,
     index_dir: IndexOpt = None,
+    collapse: CollapseOpt = False,
 ) -> None:
     """Save a search; its current hits count as seen. Dates are kept as typed:
-    --since "last week" means the week before each run.
+    --since "last week" means the week before each run. With --collapse a
+    near-copy of a story already seen is not new.
 
     Example: egovsearch watch add ozg Onlinezugangsgesetz --since "last week"
     """
@@ -84,7 +87,7 @@ def add(
         from egovsearch.output.text import message
 
         w = Watch(name=name, query=text or None, sources=tuple(source or ()), since=since, until=until,
-                  language=lang.value if lang else None)
+                  language=lang.value if lang else None, collapse=collapse)
         saved, total = api.watch_add(ix, w, from_start=from_start, replace=replace)
         what = ("its first run prints all of them" if from_start else "recorded as seen")
         typer.echo(message(f"watch {saved.name}: {total} current {'hit' if total == 1 else 'hits'}, {what}"),
