@@ -350,3 +350,77 @@ def test_stats_counts_clusters(ix: Path) -> None:
     assert "\nCopies      2 clusters of near-copies (5 articles)\n" in r.stdout
     data = json.loads(ok(run(ix, "stats", "-f", "json")).stdout)
     assert (data["copy_clusters"], data["copied_articles"]) == (2, 5)
+
+
+# --- the table at fixed widths (a hit written by hand, as tests/test_terminal_widths.py) ---------
+
+WIDE = """\
+#   Id         Published    Source             Title
+────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────
+1   3333cccc   2024-05-02   Behörden Spiegel   Normenkontrollrat: Verwaltungsdigitalisierung kommt in den Ländern nur
+                                               langsam voran
+                                               +4 copies (Heise Online, eGovernment Computing)
+                                               …und alte Software, und deshalb kommt die Verwaltungsdigitalisierung nur
+                                               langsam voran, sagt der Bericht des Normenkontrollrats…
+
+2   2222bbbb   2009-03-15   Computer Weekly    Shared services save money for central government departments, ministers
+                                               claim.
+                                               +1 copy (Kable)
+                                               Shared services save money for central government departments, ministers
+                                               claim. The cabinet office published the figures.
+"""
+NARROW = """\
+#   Id         Published    Title
+────────────────────────────────────────────────────────────
+1   3333cccc   2024-05-02   Normenkontrollrat:
+                            Verwaltungsdigitalisierung kommt
+                            in den Ländern nur langsam voran
+                            +4 copies (Heise Online, eGover…
+                            …die Verwaltungsdigitalisierung
+                            nur langsam voran, sagt der…
+
+2   2222bbbb   2009-03-15   Shared services save money for
+                            central government departments,
+                            ministers claim.
+                            +1 copy (Kable)
+                            Shared services save money for
+                            central government departments,…
+"""
+
+
+@pytest.mark.parametrize(("columns", "expected"), [(120, WIDE), (60, NARROW)])
+def test_the_copies_line_fits_the_title_column(monkeypatch: pytest.MonkeyPatch, columns: int, expected: str) -> None:
+    from dataclasses import replace
+
+    from test_terminal_widths import DE, EN
+
+    from egovsearch.core.models import SearchResult
+    from egovsearch.output import formats
+
+    monkeypatch.setenv("COLUMNS", str(columns))
+    # Publications named once each, in the order of the copies; one without a name is left out.
+    de = replace(DE, duplicates=("3333cccc00000009", "3333cccc0000000a", "3333cccc0000000b", "3333cccc0000000c"),
+                 duplicate_sources=("Heise Online", "eGovernment Computing", "Heise Online", None))
+    en = replace(EN, duplicates=("2222bbbb00000009",), duplicate_sources=("Kable",))
+    buf = io.StringIO()
+    formats.write_hits([(None, SearchResult(total=2, hits=(de, en), archive="/arch"))], "table", buf, color=False)
+    assert "\n".join(line.rstrip() for line in buf.getvalue().split("\n")) == expected
+    colored = io.StringIO()
+    formats.write_hits([(None, SearchResult(total=2, hits=(de, en), archive="/arch"))], "table", colored, color=True)
+    assert "+4 copies" in colored.getvalue()
+
+
+def test_stats_table_line_in_the_singular_and_none_without_copies() -> None:
+    from datetime import date
+
+    from egovsearch.core.reports import IndexStats
+    from egovsearch.output import formats
+
+    def lines(clusters: int, articles: int) -> list[str]:
+        buf = io.StringIO()
+        formats.write_stats(IndexStats(2, {"en": 2}, 1, date(2020, 1, 1), date(2020, 1, 2), 10, None, None,
+                                       copy_clusters=clusters, copied_articles=articles), "table", buf, color=False)
+        return buf.getvalue().splitlines()
+
+    assert lines(1, 2)[2] == "Copies      1 cluster of near-copies (2 articles)"
+    assert not any(line.startswith("Copies") for line in lines(0, 0))

@@ -291,8 +291,10 @@ def stats_lines(stats: IndexStats, out: TextIO, *, color: bool) -> None:
     rows = [
         ("Articles", f"{stats.articles}" + (f" ({langs})" if langs else "")),
         ("Sources", str(stats.sources)),
-        ("Copies", f"{stats.copy_clusters} cluster{'' if stats.copy_clusters == 1 else 's'} of near-copies "
-                   f"({stats.copied_articles} article{'' if stats.copied_articles == 1 else 's'})"),
+        # (Only when there are any: JSON has copy_clusters 0 for an index without copies.)
+        *([("Copies", f"{stats.copy_clusters} cluster{'' if stats.copy_clusters == 1 else 's'} of near-copies "
+                      f"({stats.copied_articles} article{'' if stats.copied_articles == 1 else 's'})")]
+          if stats.copy_clusters else []),
         ("Published", f"{data['published_min'] or 'unknown'} .. {data['published_max'] or 'unknown'}"),
         ("Index size", _human_bytes(stats.index_bytes)),
         ("Built at", stats.built_at or "unknown"),
