@@ -32,6 +32,7 @@ import functools
 import json
 import re
 import struct
+import sys
 import zlib
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -173,21 +174,58 @@ def resemblance(a: frozenset[int] | set[int], b: frozenset[int] | set[int]) -> f
 # ---------------------------------------------------------------------------
 
 
+_FEW = 64  # up to this many new articles, candidates are looked up value by value
+
+
 def candidates(new: Mapping[str, bytes], every: Mapping[str, bytes]) -> set[tuple[str, str]]:
     """Pairs (a, b), a < b, of ids sharing a band (``bands``), where at least one
-    is in `new` (`every` holds all ids' bands, `new` those to pair up)."""
-    wanted: list[dict[bytes, list[str]]] = [{} for _ in range(BANDS)]
-    for aid, bs in new.items():
-        for i in range(len(bs) // 4):
-            wanted[i].setdefault(bs[4 * i:4 * i + 4], []).append(aid)
+    is in `new` (`every` holds all ids' bands, `new` those to pair up).
+
+    Speed: band by band over one column of 32-bit values (an ``array``), with
+    C-level scans and counting: for 100,000 articles 1.2 s when all are new
+    (a rebuild) and ~0.1 s for one, where a dict lookup per article and band
+    took 10.5 s and 0.7 s (2 CPUs, under load)."""
+    from array import array
+    from collections import Counter
+
+    ids = [aid for aid, bs in every.items() if len(bs) == 4 * BANDS]
+    flat = array("I")
+    flat.frombytes(b"".join([every[aid] for aid in ids]))
+    if flat.itemsize != 4:  # (array's "I" is 4 bytes on every platform Python supports)
+        raise RuntimeError("array('I') is not 32-bit here")
+    if sys.byteorder == "big":
+        flat.byteswap()  # the bands are little-endian
+    fresh = [aid in new for aid in ids]
+    few = [j for j, f in enumerate(fresh) if f] if len(new) <= _FEW else None
     pairs: set[tuple[str, str]] = set()
-    for other, bs in every.items():
-        for i in range(len(bs) // 4):
-            hit = wanted[i].get(bs[4 * i:4 * i + 4])
-            if hit is not None:
-                for aid in hit:
-                    if aid != other:
-                        pairs.add((aid, other) if aid < other else (other, aid))
+    for i in range(BANDS):
+        column = flat[i::BANDS]
+        groups: dict[int, list[int]] = {}
+        if few is not None:
+            # A few new articles (an everyday run): each of their values looked
+            # for with array.index, a scan in C (4 ms for one against 100,000).
+            for h in {column[j] for j in few}:
+                at = column.index(h)
+                while True:
+                    groups.setdefault(h, []).append(at)
+                    try:
+                        at = column.index(h, at + 1)
+                    except ValueError:
+                        break
+        else:
+            counts = Counter(column)
+            shared = {h for h, k in counts.items() if k > 1}
+            for j, h in enumerate(column):
+                if h in shared:
+                    groups.setdefault(h, []).append(j)
+        for members in groups.values():
+            if not any(fresh[j] for j in members):
+                continue  # an old pair: verified by an earlier run
+            for x in members:
+                for y in members:
+                    if x < y and (fresh[x] or fresh[y]):
+                        a, b = ids[x], ids[y]
+                        pairs.add((a, b) if a < b else (b, a))
     return pairs
 
 
@@ -304,11 +342,14 @@ class Sketches:
         pos = {aid: i for i, aid in enumerate(ids)}
         edges = [[pos[a], pos[b], round(r, 6)] for (a, b), r in sorted(self.edges.items())]
         head = json.dumps({"count": len(ids), "bands": BANDS, "edges": edges}, separators=(",", ":")).encode()
-        dates = array("I", (self.dates[aid] for aid in ids))
+        dates = array("I", [self.dates[aid] for aid in ids])
+        if sys.byteorder == "big":
+            dates.byteswap()
         empty = bytes(4 * BANDS)  # a text without words: never a candidate (`has` says so)
-        has = bytes(1 if self.bands.get(aid) else 0 for aid in ids)
-        return b"".join([_MAGIC, struct.pack("<I", len(head)), head, b"".join(bytes.fromhex(a) for a in ids),
-                         dates.tobytes(), has, *(self.bands.get(aid) or empty for aid in ids)])
+        got = [self.bands.get(aid) or b"" for aid in ids]
+        has = bytes([1 if bs else 0 for bs in got])
+        return b"".join([_MAGIC, struct.pack("<I", len(head)), head, bytes.fromhex("".join(ids)),
+                         dates.tobytes(), has, *[bs or empty for bs in got]])
 
     @classmethod
     def from_bytes(cls, data: bytes) -> Sketches:
@@ -334,6 +375,8 @@ class Sketches:
             at += count * 8
             dates = array("I")
             dates.frombytes(data[at:at + count * 4])
+            if sys.byteorder == "big":
+                dates.byteswap()
             at += count * 4
             has = data[at:at + count]
             at += count
