@@ -364,3 +364,20 @@ def test_a_failed_run_leaves_the_previous_clusters(built: tuple[Path, Path], mon
         update_index(archive, index)
     assert sorted(os.listdir(index)) == before
     assert clusters(index) == [[cid(A), cid(B), cid(C)], [cid(E), cid(F)]]
+
+
+@pytest.mark.parametrize("few", [0, 64])
+def test_candidates_are_every_pair_sharing_a_band(few: int, monkeypatch: pytest.MonkeyPatch) -> None:
+    import random
+
+    monkeypatch.setattr(cp, "_FEW", few)  # both ways of looking values up
+    rng = random.Random(7)
+    values = [rng.randrange(2**32) for _ in range(30)]  # few values: many shared bands
+    every = {f"{i:016x}": b"".join(rng.choice(values).to_bytes(4, "little") for _ in range(cp.BANDS))
+             for i in range(40)}
+    every["00000000000000ff"] = b""  # no words: never a candidate
+    new = {k: v for k, v in list(every.items())[:5]}
+    expect = {(a, b) if a < b else (b, a) for a in new for b in every
+              if a != b and any(every[a][i:i + 4] == every[b][i:i + 4] for i in range(0, len(every[b]), 4))}
+    assert cp.candidates(new, every) == expect
+    assert expect
