@@ -121,7 +121,8 @@ def unreferenced_files(index_dir: Path) -> set[str]:
     from egovsearch.engine.store import generation, open_index
 
     segids = [seg.segment_id() for seg in open_index(index_dir)._segments()]
-    keep = KNOWN_FILES | {f"_MAIN_{generation(index_dir)}.toc"}
+    gen = generation(index_dir)
+    keep = KNOWN_FILES | {f"_MAIN_{gen}.toc", f"copies-{gen}.json", f"copies-{gen}.bin"}
     return {n for n in index_files(index_dir) if n not in keep and not any(n.startswith(f"{s}.") for s in segids)}
 
 

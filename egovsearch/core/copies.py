@@ -28,11 +28,13 @@ Standard library only.
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 import struct
+import sys
 import zlib
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -129,9 +131,11 @@ def shingles(text: str) -> frozenset[int]:
 _SPREAD = 0x9E3779B97F4A7C15
 
 
-def bands(hashes: Iterable[int]) -> tuple[int, ...]:
+def bands(hashes: Iterable[int]) -> bytes:
     """The ``BANDS`` band hashes of a shingle set (one-permutation MinHash,
-    densified by rotation). An empty set gives an empty tuple: it has no copies."""
+    densified by rotation), as ``BANDS`` little-endian 32-bit values (bytes:
+    80 per article, where a tuple of ints would cost ~760 in memory). An empty
+    set gives b"": it has no copies."""
     mins = [_EMPTY] * BINS
     for h in hashes:
         m = (h * _SPREAD) & _MASK64
@@ -140,7 +144,7 @@ def bands(hashes: Iterable[int]) -> tuple[int, ...]:
             mins[b] = m
     filled = [i for i, v in enumerate(mins) if v != _EMPTY]
     if not filled:
-        return ()
+        return b""
     if len(filled) < BINS:
         # Rotation: an empty bin takes the value of the next filled bin to its
         # right, marked with the distance, so that two sets agree on it exactly
@@ -154,7 +158,7 @@ def bands(hashes: Iterable[int]) -> tuple[int, ...]:
                 dense[i] = (mins[(i + d) % BINS] + d * _SPREAD) & _MASK64
         mins = dense
     pack = struct.pack
-    return tuple(zlib.crc32(pack(f"<{ROWS}Q", *mins[i:i + ROWS]), i) for i in range(0, BINS, ROWS))
+    return pack(f"<{BANDS}I", *(zlib.crc32(pack(f"<{ROWS}Q", *mins[i:i + ROWS]), i) for i in range(0, BINS, ROWS)))
 
 
 def resemblance(a: frozenset[int] | set[int], b: frozenset[int] | set[int]) -> float:
@@ -170,22 +174,67 @@ def resemblance(a: frozenset[int] | set[int], b: frozenset[int] | set[int]) -> f
 # ---------------------------------------------------------------------------
 
 
-def candidates(new: Mapping[str, Sequence[int]], every: Mapping[str, Sequence[int]]) -> set[tuple[str, str]]:
-    """Pairs (a, b), a < b, of ids sharing a band, where at least one is in `new`
-    (`every` holds all ids' bands, `new` those to pair up)."""
-    wanted: list[dict[int, list[str]]] = [{} for _ in range(BANDS)]
-    for aid, bs in new.items():
-        for i, h in enumerate(bs):
-            wanted[i].setdefault(h, []).append(aid)
+_FEW = 64  # up to this many new articles, candidates are looked up value by value
+
+
+def candidates(new: Mapping[str, bytes], every: Mapping[str, bytes]) -> set[tuple[str, str]]:
+    """Pairs (a, b), a < b, of ids sharing a band (``bands``), where at least one
+    is in `new` (`every` holds all ids' bands, `new` those to pair up).
+
+    Speed: band by band over one column of 32-bit values (an ``array``), with
+    C-level scans and counting: for 100,000 articles 1.2 s when all are new
+    (a rebuild) and ~0.1 s for one, where a dict lookup per article and band
+    took 10.5 s and 0.7 s (2 CPUs, under load)."""
+    from array import array
+    from collections import Counter
+
+    ids = [aid for aid, bs in every.items() if len(bs) == 4 * BANDS]
+    flat = array("I")
+    flat.frombytes(b"".join([every[aid] for aid in ids]))
+    if flat.itemsize != 4:  # (array's "I" is 4 bytes on every platform Python supports)
+        raise RuntimeError("array('I') is not 32-bit here")
+    if sys.byteorder == "big":
+        flat.byteswap()  # the bands are little-endian
+    fresh = [aid in new for aid in ids]
+    few = [j for j, f in enumerate(fresh) if f] if len(new) <= _FEW else None
     pairs: set[tuple[str, str]] = set()
-    for other, bs in every.items():
-        for i, h in enumerate(bs):
-            hit = wanted[i].get(h)
-            if hit is not None:
-                for aid in hit:
-                    if aid != other:
-                        pairs.add((aid, other) if aid < other else (other, aid))
+    for i in range(BANDS):
+        column = flat[i::BANDS]
+        groups: dict[int, list[int]] = {}
+        if few is not None:
+            # A few new articles (an everyday run): each of their values looked
+            # for with array.index, a scan in C (4 ms for one against 100,000).
+            for h in {column[j] for j in few}:
+                at = column.index(h)
+                while True:
+                    groups.setdefault(h, []).append(at)
+                    try:
+                        at = column.index(h, at + 1)
+                    except ValueError:
+                        break
+        else:
+            counts = Counter(column)
+            shared = {h for h, k in counts.items() if k > 1}
+            for j, h in enumerate(column):
+                if h in shared:
+                    groups.setdefault(h, []).append(j)
+        for members in groups.values():
+            if not any(fresh[j] for j in members):
+                continue  # an old pair: verified by an earlier run
+            for x in members:
+                for y in members:
+                    if x < y and (fresh[x] or fresh[y]):
+                        a, b = ids[x], ids[y]
+                        pairs.add((a, b) if a < b else (b, a))
     return pairs
+
+
+def day_to_date(day: int) -> date | None:
+    """yyyymmdd -> date; None for 0 or an impossible day."""
+    try:
+        return date(day // 10000, day // 100 % 100, day % 100) if day else None
+    except ValueError:
+        return None
 
 
 def order_key(aid: str, published: date | int | None) -> tuple[int, str]:
@@ -283,7 +332,7 @@ class Sketches:
     (``order_key``'s date part) and bands, and the edges between ids."""
 
     dates: dict[str, int]  # id -> yyyymmdd, 0 when undated
-    bands: dict[str, tuple[int, ...]]  # id -> BANDS band hashes; () for a text without words
+    bands: dict[str, bytes]  # id -> its bands (``bands``); b"" for a text without words
     edges: dict[tuple[str, str], float]  # (a, b), a < b -> resemblance >= THRESHOLD
 
     def to_bytes(self) -> bytes:
@@ -293,14 +342,14 @@ class Sketches:
         pos = {aid: i for i, aid in enumerate(ids)}
         edges = [[pos[a], pos[b], round(r, 6)] for (a, b), r in sorted(self.edges.items())]
         head = json.dumps({"count": len(ids), "bands": BANDS, "edges": edges}, separators=(",", ":")).encode()
-        dates = array("I", (self.dates[aid] for aid in ids))
-        flat = array("I")
-        empty = (0,) * BANDS  # a text without words: never a candidate (see from_bytes)
-        for aid in ids:
-            flat.extend(self.bands.get(aid) or empty)
-        has = bytes(1 if self.bands.get(aid) else 0 for aid in ids)
-        return b"".join([_MAGIC, struct.pack("<I", len(head)), head, b"".join(bytes.fromhex(a) for a in ids),
-                         dates.tobytes(), has, flat.tobytes()])
+        dates = array("I", [self.dates[aid] for aid in ids])
+        if sys.byteorder == "big":
+            dates.byteswap()
+        empty = bytes(4 * BANDS)  # a text without words: never a candidate (`has` says so)
+        got = [self.bands.get(aid) or b"" for aid in ids]
+        has = bytes([1 if bs else 0 for bs in got])
+        return b"".join([_MAGIC, struct.pack("<I", len(head)), head, bytes.fromhex("".join(ids)),
+                         dates.tobytes(), has, *[bs or empty for bs in got]])
 
     @classmethod
     def from_bytes(cls, data: bytes) -> Sketches:
@@ -318,22 +367,111 @@ class Sketches:
             count, nb = head["count"], head["bands"]
             if nb != BANDS:
                 raise ValueError(f"{nb} bands, not {BANDS}")
-            size = count * 8 + count * 4 + count + count * BANDS * 4
-            if len(data) - at != size:
+            width = 4 * BANDS
+            if len(data) - at != count * (8 + 4 + 1 + width):
                 raise ValueError("wrong length")
             raw = data[at:at + count * 8]
             ids = [raw[i:i + 8].hex() for i in range(0, len(raw), 8)]
             at += count * 8
             dates = array("I")
             dates.frombytes(data[at:at + count * 4])
+            if sys.byteorder == "big":
+                dates.byteswap()
             at += count * 4
             has = data[at:at + count]
             at += count
-            flat = array("I")
-            flat.frombytes(data[at:])
-            bands_of = {aid: tuple(flat[i * BANDS:(i + 1) * BANDS]) if has[i] else ()
+            bands_of = {aid: data[at + i * width:at + (i + 1) * width] if has[i] else b""
                         for i, aid in enumerate(ids)}
             edges = {(ids[a], ids[b]): float(r) for a, b, r in head["edges"]}
         except (KeyError, TypeError, IndexError, struct.error, json.JSONDecodeError, UnicodeDecodeError) as e:
             raise ValueError(f"garbled ({type(e).__name__})") from None
         return cls(dict(zip(ids, dates, strict=True)), bands_of, edges)
+
+
+# ---------------------------------------------------------------------------
+# An index run's update
+# ---------------------------------------------------------------------------
+
+# Shingle sets kept while verifying candidates: ~30 KB each for a 500-word
+# article, so a bounded number; candidate pairs are checked grouped by their
+# first id, and a cluster's members meet again and again.
+_CACHED_SETS = 256
+
+
+@dataclass(frozen=True, slots=True)
+class Update:
+    """What ``update`` made: the sketches for the next run, the clusters (as
+    ``cluster`` gives them) and how much work it took."""
+
+    sketches: Sketches
+    clusters: list[list[tuple[str, float]]]
+    checked: int  # candidate pairs verified exactly
+    read: int  # pages read again to verify them
+
+
+def update(old: Sketches | None, current: Mapping[str, str], fresh: Mapping[str, tuple[bytes, int]],
+           touched: set[str], read: Callable[[str], tuple[str, int] | None]) -> Update:
+    """The copy data after an index run.
+
+    Args:
+        old: the previous run's sketches; None when there are none (a rebuild,
+            or they are missing): every article is paired up again.
+        current: archive path -> id of every article the index holds after the
+            run. An id with several paths (copies of a page) is one article,
+            whose text is that of its first path.
+        fresh: path -> (bands, yyyymmdd or 0) of the pages this run read.
+        touched: ids whose pages this run added, changed or removed.
+        read: path -> (text, yyyymmdd or 0) of an archive page read again;
+            None when it cannot be read any more (then it is paired with none).
+    """
+    first: dict[str, str] = {}
+    for rel, aid in current.items():
+        f = first.get(aid)
+        if f is None or rel < f:
+            first[aid] = rel
+    if old is None:
+        touched = set(first)
+    dates: dict[str, int] = {}
+    bands_of: dict[str, bytes] = {}
+    edges: dict[tuple[str, str], float] = {}
+    if old is not None:
+        for aid in first:
+            if aid not in touched and aid in old.dates:
+                dates[aid], bands_of[aid] = old.dates[aid], old.bands.get(aid, b"")
+            elif aid not in touched:
+                touched.add(aid)  # not in the old sketches (they were incomplete): paired up again
+        edges = {pair: r for pair, r in old.edges.items()
+                 if pair[0] in dates and pair[1] in dates}
+    pages_read = 0
+
+    def text_of(rel: str) -> tuple[str, int] | None:
+        nonlocal pages_read
+        pages_read += 1
+        return read(rel)
+
+    new: dict[str, bytes] = {}
+    for aid in touched:
+        if aid not in first:
+            continue  # gone
+        rel = first[aid]
+        if rel in fresh:
+            bs, day = fresh[rel]
+        else:
+            got = text_of(rel)
+            bs, day = (bands(shingles(got[0])), got[1]) if got is not None else (b"", 0)
+        dates[aid], bands_of[aid] = day, bs
+        if bs:
+            new[aid] = bs
+
+    @functools.lru_cache(maxsize=_CACHED_SETS)
+    def shingles_of(aid: str) -> frozenset[int]:
+        got = text_of(first[aid])
+        return shingles(got[0]) if got is not None else frozenset()
+
+    pairs = sorted(candidates(new, {a: b for a, b in bands_of.items() if b}))
+    for a, b in pairs:
+        r = resemblance(shingles_of(a), shingles_of(b))
+        if r >= THRESHOLD:
+            edges[(a, b)] = r
+    keys = {aid: order_key(aid, dates[aid]) for pair in edges for aid in pair}
+    return Update(Sketches(dates, bands_of, edges), cluster(keys, edges), len(pairs), pages_read)

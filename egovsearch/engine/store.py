@@ -7,7 +7,10 @@ Layout of an index directory:
 - ``manifest.json``: per archive file its size, mtime, content hash and id, so
   a re-index compares stats without opening Whoosh (written by the indexer);
 - ``vocab-<lang>.tsv``: word forms with document frequency, for compound
-  expansion and spelling suggestions (``core.vocab``).
+  expansion and spelling suggestions (``core.vocab``);
+- ``copies-<generation>.json`` and ``.bin``: the copy clusters of that
+  generation and what the next run needs to update them (``core.copies``),
+  written before the generation's table of contents, so they commit with it.
 All of them are replaced atomically (``core.files``).
 
 Leftovers: a run that was killed or failed may leave files no committed
@@ -61,7 +64,10 @@ _SEGMENT_RE = re.compile(r"^(MAIN_[0-9a-z]+)\.[A-Za-z0-9_.]+$")
 _TOC_TMP_RE = re.compile(r"^_MAIN_\d+\.toc\.[0-9.]+$")
 TEMP_DIR = "MAIN.tmp"
 # core.files.write_atomic's temporary names of the side files: ".<name>.<pid>.tmp".
-_SIDE_TMP_RE = re.compile(r"^\.(?:meta\.json|manifest\.json|vocab-[a-z]+\.tsv)\.\d+\.tmp$")
+_SIDE_TMP_RE = re.compile(r"^\.(?:meta\.json|manifest\.json|vocab-[a-z]+\.tsv|copies-\d+\.(?:json|bin))\.\d+\.tmp$")
+# core.copies' files of a generation (CLUSTERS_NAME, SKETCHES_NAME): those of
+# any other generation than the newest are leftovers.
+_COPIES_RE = re.compile(r"^copies-(\d+)\.(?:json|bin)$")
 
 
 def generation(index_dir: Path) -> int | None:
@@ -271,6 +277,7 @@ def leftovers(index_dir: Path, known_segments: set[str] | None = None) -> list[s
     names = _names(index_dir)
     gen = generation(index_dir)
     found = [n for n in names if _TOC_TMP_RE.match(n) or _SIDE_TMP_RE.match(n) or n == TEMP_DIR]
+    found += [n for n in names if (m := _COPIES_RE.match(n)) and int(m.group(1)) != gen]
     if gen is None:
         return sorted(found)
     segs = {n: m.group(1) for n in names if (m := _SEGMENT_RE.match(n))}

@@ -58,6 +58,7 @@ from types import MethodType
 from typing import Any, NamedTuple
 
 from egovsearch.core import archive as arc
+from egovsearch.core import copies as copying
 from egovsearch.core import vocab as vocabulary
 from egovsearch.core.errors import (
     ArchiveError,
@@ -70,7 +71,7 @@ from egovsearch.core.errors import (
     NotAnArticle,
     WouldRemoveMost,
 )
-from egovsearch.core.files import read_json, wait_for_lock, write_json
+from egovsearch.core.files import read_json, wait_for_lock, write_atomic, write_json
 from egovsearch.core.reports import IndexReport, Skipped
 from egovsearch.engine.store import (
     INDEX_NAME,
@@ -89,10 +90,11 @@ Progress = Callable[[str, int, int], None]
 READING = "reading"  # walking the archive, comparing it with the manifest
 INDEXING = "indexing"  # parsing and indexing articles (done/total files)
 SEGMENTS = "writing segments"  # workers writing their postings after the last article
+COPIES = "finding copies"  # pairing up the new articles with every other (core.copies)
 COMMITTING = "committing"  # deleting old versions, merging, the new table of contents
 COUNTING = "counting words"  # reading the archive again for a vocabulary rebuild
 SAVING = "writing vocabulary"  # vocabularies, manifest, meta
-PHASES = (READING, INDEXING, SEGMENTS, COMMITTING, COUNTING, SAVING)
+PHASES = (READING, INDEXING, SEGMENTS, COPIES, COMMITTING, COUNTING, SAVING)
 # A run that would remove more than half of the index's articles, and more
 # than this many, stops unless forced (an unmounted share looks empty).
 REMOVE_FREELY = 20
@@ -187,6 +189,8 @@ class _Batch:
     vocab: dict[str, Counter[str]] = field(default_factory=lambda: {lang: Counter() for lang in LANGS})
     segments: list[Any] = field(default_factory=list)  # Whoosh segments a worker wrote
     docs: int = 0
+    # rel -> (bands, yyyymmdd or 0, source) of each added article (core.copies)
+    sketch: dict[str, tuple[bytes, int, str | None]] = field(default_factory=dict)
 
 
 def _feed(add: Callable[..., None], root: str, items: list[ToRead],
@@ -211,8 +215,14 @@ def _feed(add: Callable[..., None], root: str, items: list[ToRead],
         add(**document(art, f"{size} {mtime} {digest}"))
         batch.docs += 1
         batch.added[rel] = entry
+        batch.sketch[rel] = (copying.bands(copying.shingles(art.body)), _day(art.published), art.source)
         batch.vocab[art.language].update(vocabulary.words(art.body, art.language))
     return batch
+
+
+def _day(d: Any) -> int:
+    """yyyymmdd of a date, 0 for None (core.copies' order key)."""
+    return d.year * 10000 + d.month * 100 + d.day if d is not None else 0
 
 
 _counter: Any = None
@@ -480,6 +490,8 @@ class Plan:
     # that had to be recovered from the index.
     vocab_repair: dict[str, str] = field(default_factory=dict)
     manifest_repair: bool = False
+    # The committed generation's copy files are missing: made again by reading every page.
+    copies_repair: bool = False
     # Touched files: stat changed, content did not (in `unchanged` with the new
     # mtime, which the manifest records so that the next run reads them no more).
     refreshed: int = 0
@@ -598,6 +610,9 @@ def plan(archive: Path, index_dir: Path, *, rebuild: bool = False, force: bool =
         p.vocab_repair = _vocab_repairs(index_dir, manifest)
         if behind:
             p.vocab_repair = {lang: "older than the index" for lang in LANGS}
+        gen = generation(index_dir)
+        p.copies_repair = gen is not None and not all(
+            (index_dir / name.format(gen)).is_file() for name in (copying.CLUSTERS_NAME, copying.SKETCHES_NAME))
         recorded_segments = manifest.get("segments")
         if isinstance(recorded_segments, list) and all(isinstance(x, str) for x in recorded_segments):
             p.segments = set(recorded_segments)
@@ -720,6 +735,8 @@ def update_index(archive: Path, index_dir: Path, *, rebuild: bool = False, jobs:
         jobs = jobs or os.cpu_count() or 1
         try:
             if not p.to_read and not p.removed and not p.rebuild:
+                if p.copies_repair:
+                    _repair_copies(archive, index_dir, p, progress)
                 if p.vocab_repair or p.manifest_repair or p.refreshed or record_segments:  # only side files
                     _save_state(archive, index_dir, p, [], jobs, progress, committed=False)
                 return _report(p, [], time.monotonic() - t0, cleaned)
@@ -837,6 +854,11 @@ def _write(archive: Path, index_dir: Path, p: Plan, jobs: int, progress: Progres
         if not p.rebuild:
             for rel in p.removed:
                 deleted += writer.delete_by_term("path", rel)
+        if progress:
+            progress(COPIES, 0, 0)
+        _write_copies(archive, index_dir, p, batches, ix, writer.generation)
+        if progress:
+            progress(COMMITTING, 0, 0)
         segments = writer._merge_segments(CLEAR if p.rebuild else MERGE_SMALL, None, None)
         segments += [seg for b in batches for seg in b.segments]
         if writer._added:
@@ -849,6 +871,7 @@ def _write(archive: Path, index_dir: Path, p: Plan, jobs: int, progress: Progres
     except BaseException:
         _abandon(writer, opened)
         raise
+    _remove_old_copies(index_dir, writer.generation)
     expected = before - deleted + sum(b.docs for b in batches)
     ix = open_index(index_dir, check_version=False)  # meta.json is rewritten below
     if ix.doc_count() != expected:
@@ -857,6 +880,103 @@ def _write(archive: Path, index_dir: Path, p: Plan, jobs: int, progress: Progres
     p.segments = {seg.segment_id() for seg in ix._segments()}
     _save_state(archive, index_dir, p, batches, jobs, progress)
     return batches
+
+
+def _current_ids(p: Plan, batches: list[_Batch]) -> dict[str, str]:
+    """Archive path -> id of every article the index holds after this run."""
+    current = {rel: e[3] for rel, e in p.unchanged.items()}
+    for b in batches:
+        for packed in (b.same, b.added):
+            current.update((rel, ManifestEntry.unpack(e).id) for rel, e in packed.items())
+    return current
+
+
+def _old_copies(index_dir: Path, p: Plan) -> tuple[copying.Sketches | None, copying.Copies]:
+    """The copy data of the committed generation, for an incremental run; (None,
+    no clusters) for a rebuild or when it is missing or garbled (then every
+    article is paired up again)."""
+    gen = generation(index_dir)
+    if p.rebuild or gen is None:
+        return None, copying.Copies(())
+    try:
+        with open(index_dir / copying.SKETCHES_NAME.format(gen), "rb") as f:
+            sketches = copying.Sketches.from_bytes(f.read())
+        clusters = copying.clusters_from_json(read_json(index_dir / copying.CLUSTERS_NAME.format(gen)))
+    except (OSError, ValueError):
+        return None, copying.Copies(())
+    return sketches, clusters
+
+
+def _write_copies(archive: Path, index_dir: Path, p: Plan, batches: list[_Batch], ix: Any, gen: int) -> None:
+    """Pair up this run's articles with every other and write generation
+    `gen`'s copy files (before its table of contents: they commit with it)."""
+    old, old_clusters = _old_copies(index_dir, p)
+    current = _current_ids(p, batches)
+    fresh: dict[str, tuple[bytes, int]] = {}
+    sources: dict[str, tuple[str | None, int]] = {}
+    touched = {arc.article_id(rel) for rel in p.removed}
+    for b in batches:
+        for rel, (bands, day, source) in b.sketch.items():
+            fresh[rel] = (bands, day)
+            sources[arc.article_id(rel)] = (source, day)
+        touched.update(arc.article_id(rel) for rel in (*b.added, *b.skipped))
+    root = str(archive)
+
+    def read(rel: str) -> tuple[str, int] | None:
+        try:
+            art, _ = arc.read_article(root, rel)
+        except NotAnArticle:
+            return None
+        return art.body, _day(art.published)
+
+    up = copying.update(old, current, fresh, touched, read)
+    searcher = None
+    members: list[copying.Cluster] = []
+    try:
+        for cl in up.clusters:
+            row = []
+            for aid, r in cl:
+                if aid in sources:
+                    source, day = sources[aid]
+                elif (known := old_clusters.cluster_of(aid)) is not None:
+                    m = next(m for m in known.members if m.id == aid)
+                    source, day = m.source, _day(m.published)
+                else:  # an article indexed before, with its first copy now
+                    if searcher is None:
+                        searcher = ix.searcher()
+                    stored = searcher.document(id=aid) or {}
+                    source, day = stored.get("source"), stored.get("published") or 0
+                published = copying.day_to_date(day)
+                row.append(copying.Copy(aid, source, published, r))
+            members.append(copying.Cluster(tuple(row)))
+    finally:
+        if searcher is not None:
+            searcher.close()
+    write_atomic(index_dir / copying.SKETCHES_NAME.format(gen), up.sketches.to_bytes())
+    write_json(index_dir / copying.CLUSTERS_NAME.format(gen), copying.clusters_to_json(members))
+
+
+def _repair_copies(archive: Path, index_dir: Path, p: Plan, progress: Progress | None) -> None:
+    """Make the committed generation's missing copy files again (every page is read)."""
+    from egovsearch.engine.store import open_index
+
+    gen = generation(index_dir)
+    if gen is None:
+        return
+    if progress:
+        progress(COPIES, 0, 0)
+    _write_copies(archive, index_dir, p, [], open_index(index_dir, check_version=False), gen)
+
+
+def _remove_old_copies(index_dir: Path, gen: int) -> None:
+    """The copy files of generations before `gen`, once `gen` is committed."""
+    for name in os.listdir(index_dir):
+        m = re.fullmatch(r"copies-(\d+)\.(?:json|bin)", name)
+        if m and int(m.group(1)) < gen:
+            try:
+                os.unlink(index_dir / name)
+            except FileNotFoundError:
+                pass
 
 
 def _record_files(storage: Any, opened: list[Any]) -> None:
