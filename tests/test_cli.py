@@ -668,6 +668,7 @@ def test_show_json_has_body(ix: Path) -> None:
         "language": "en",
         "words": 31,
         "body": BODY_E,
+        "duplicates": [],  # its near-copies (issue 18): none
     }
 
 
@@ -854,6 +855,8 @@ def test_stats_json(ix: Path) -> None:
         "index_bytes",
         "built_at",
         "archive",
+        "copy_clusters",
+        "copied_articles",
     ]
     built = data.pop("built_at")
     size = data.pop("index_bytes")
@@ -864,6 +867,8 @@ def test_stats_json(ix: Path) -> None:
         "published_min": "2009-03-15",
         "published_max": "2024-05-02",
         "archive": str(MINI),
+        "copy_clusters": 0,
+        "copied_articles": 0,
     }
     assert isinstance(size, int) and size > 0
     assert (
