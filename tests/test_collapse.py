@@ -424,3 +424,16 @@ def test_stats_table_line_in_the_singular_and_none_without_copies() -> None:
 
     assert lines(1, 2)[2] == "Copies      1 cluster of near-copies (2 articles)"
     assert not any(line.startswith("Copies") for line in lines(0, 0))
+
+
+@pytest.mark.parametrize("per_clustered", [0, 8, 1000])
+def test_fold_keys_from_stored_ids_or_cluster_numbers_agree(ix: Path, monkeypatch: pytest.MonkeyPatch,
+                                                            per_clustered: int) -> None:
+    # 0: every lookup through Reader.cluster_numbers; else through the stored ids.
+    monkeypatch.setattr(runner_module, "_STORED_PER_CLUSTERED", per_clustered)
+    with runner_module.Session(ix) as s:
+        for sort in ("relevance", "newest"):
+            req = SearchRequest(query="digital identity OR Akte", sort=sort, collapse=True, limit=None)
+            got = [(h.id, h.duplicates) for h in s.search(req, snippets=False).hits]
+            assert sorted(got) == [(X3, (X1, X2)), (Y1, (Y2,)), (Z1, ()), (Z2, ())]
+        assert s.search(SearchRequest(collapse=True, limit=0, language="en"), snippets=False).total == 3

@@ -11,13 +11,13 @@ from __future__ import annotations
 import math
 import os
 from collections import Counter
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
 
 from egovsearch.core.archive import parse_file
-from egovsearch.core.copies import Copy
+from egovsearch.core.copies import Copies, Copy
 from egovsearch.core.errors import AmbiguousId, ArticleNotFound, EgovsearchError, shown
 from egovsearch.core.models import Article, SearchRequest, SearchResult
 from egovsearch.core.reports import IndexStats, SourceCount, Timeline
@@ -28,7 +28,7 @@ from egovsearch.engine.scoring import best_first
 from egovsearch.engine.search import Reader, Stored, open_reader
 from egovsearch.engine.store import index_bytes, read_meta
 from egovsearch.query.compile import compile_request
-from egovsearch.query.run import copy_key, hit, matching, with_short_ids
+from egovsearch.query.run import CopyKeys, first_of_each, hit, matching, with_short_ids
 
 SIMILAR_TERMS = 25  # key terms of the reference article that make the similarity query
 
@@ -139,7 +139,7 @@ def timeline(index_dir: Path, request: SearchRequest, by: str = "year") -> Timel
         found = matching(r, index_dir, request)
         dates = r.published(found)
         if request.collapse:
-            dates = _cluster_dates(found, dates, r.cluster_numbers())
+            dates = _cluster_dates(CopyKeys(r).keys(found), dates)
         for v in dates:
             if v:
                 counts[_value_period(v, by)] += 1
@@ -153,13 +153,11 @@ def timeline(index_dir: Path, request: SearchRequest, by: str = "year") -> Timel
     return Timeline(periods=rows, undated=undated, total=sum(counts.values()) + undated)
 
 
-def _cluster_dates(docnums: list[int], dates: list[int], clusters: Mapping[int, int]) -> list[int]:
+def _cluster_dates(keys: list[int], dates: list[int]) -> list[int]:
     """One date (yyyymmdd, 0 when undated) per cluster of near-copies among
-    the documents: its earliest dated member's (a document in no cluster is
-    its own)."""
+    documents (their `keys`: ``CopyKeys``): its earliest dated member's."""
     earliest: dict[int, int] = {}
-    for d, v in zip(docnums, dates, strict=True):
-        key = copy_key(d, clusters)
+    for key, v in zip(keys, dates, strict=True):
         if key not in earliest:
             earliest[key] = v
         elif v and (not earliest[key] or v < earliest[key]):
@@ -274,21 +272,19 @@ def export(index_dir: Path, request: SearchRequest) -> Iterator[Article]:
     with open_reader(index_dir) as r:
         found = matching(r, index_dir, request)
         rows = sorted(zip(r.paths(found), found, strict=True))
-        others: dict[str, tuple[str, ...]] = {}
+        copies: Copies | None = None
         if request.collapse:
-            numbers, clusters = r.cluster_numbers(), r.copies().clusters
-            kept = set()
-            for rel, d in rows:
-                number, key = numbers.get(d), copy_key(d, numbers)
-                if key not in kept:
-                    kept.add(key)
-                    aid = r.stored(d).id
-                    others[rel] = tuple(m.id for m in clusters[number].others(aid)) if number is not None else ()
-            rows = [(rel, d) for rel, d in rows if rel in others]
+            keys = CopyKeys(r)
+            copies = keys.copies
+            rows = [rows[i] for i in first_of_each(keys.keys([d for _, d in rows]))]
         archive = r.archive
     for rel, _ in rows:
         try:
             art = parse_file(os.path.join(archive, rel), archive)
         except EgovsearchError:
             continue  # gone since indexing; `egovsearch doctor` reports it
-        yield replace(art, duplicates=others[rel]) if request.collapse else art
+        if copies is not None:
+            cluster = copies.cluster_of(art.id)
+            art = replace(art, duplicates=tuple(m.id for m in cluster.others(art.id))
+                          if cluster is not None else ())
+        yield art

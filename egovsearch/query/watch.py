@@ -24,7 +24,7 @@ from egovsearch.core.models import Hit, SearchRequest, SearchResult
 from egovsearch.core.watches import SeenLog, Watch, WatchStore, check_name, now
 from egovsearch.engine.search import open_reader
 from egovsearch.query.compile import compile_request
-from egovsearch.query.run import fold_copies, hit, with_duplicates
+from egovsearch.query.run import CopyKeys, first_of_each, hit, with_duplicates
 
 SORT = "newest"  # new articles of a topic, latest first (undated ones last)
 
@@ -53,14 +53,13 @@ def new_hits(index_dir: Path, request: SearchRequest, seen: Set[str], *, snippet
         query, flt = c.runnable()
         total, top = reader.ranked(query, flt, sort=request.sort, limit=None)
         if request.collapse:
-            kept = fold_copies([d for _, d in top], reader.cluster_numbers())
-            total = len(kept)
-            numbers, clusters = reader.cluster_numbers(), reader.copies().clusters
-            firsts = [top[i] for i in kept]
+            keys = CopyKeys(reader)
+            firsts = [top[i] for i in first_of_each(keys.keys([d for _, d in top]))]
+            total = len(firsts)
             fresh = []
             for (score, d), f in zip(firsts, reader.stored_many([d for _, d in firsts]), strict=True):
-                number = numbers.get(d)
-                if seen.isdisjoint(clusters[number].ids if number is not None else (f.id,)):
+                cluster = keys.copies.cluster_of(f.id)
+                if seen.isdisjoint(cluster.ids if cluster is not None else (f.id,)):
                     fresh.append((score, d))
         else:
             fresh = [(score, d) for score, d in top if reader.stored(d).id not in seen]
@@ -68,7 +67,7 @@ def new_hits(index_dir: Path, request: SearchRequest, seen: Set[str], *, snippet
         hits = tuple(hit(reader, d, score if c.query is not None else 0.0, c.terms, snippets=snippets)
                      for score, d in fresh)
         if request.collapse:
-            hits = with_duplicates(reader, hits, [d for _, d in fresh])
+            hits = with_duplicates(keys.copies, hits)
         archive = reader.archive
     return SearchResult(total=total, hits=hits, archive=archive)
 
