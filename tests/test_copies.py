@@ -166,11 +166,12 @@ def test_undated_articles_come_last_and_ties_go_by_id() -> None:
 
 
 def test_sketch_file_round_trip_and_garbage() -> None:
-    s = cp.Sketches({"00000000000000a1": 20200101, "00000000000000a2": 0},
-                    {"00000000000000a1": cp.bands(cp.shingles(" ".join(STORY))), "00000000000000a2": b""},
-                    {("00000000000000a1", "00000000000000a2"): 0.875})
+    s = cp.Sketches.of({"00000000000000a1": (20200101, cp.bands(cp.shingles(" ".join(STORY)))),
+                        "00000000000000a2": (0, b"")},
+                       {("00000000000000a1", "00000000000000a2"): 0.875})
     back = cp.Sketches.from_bytes(s.to_bytes())
     assert back == s
+    assert cp.Sketches.from_bytes(cp.Sketches.of({}, {}).to_bytes()) == cp.Sketches.of({}, {})
     for bad in (b"", b"nope", s.to_bytes()[:-1], s.to_bytes() + b"x"):
         with pytest.raises(ValueError):
             cp.Sketches.from_bytes(bad)
