@@ -166,11 +166,12 @@ def test_undated_articles_come_last_and_ties_go_by_id() -> None:
 
 
 def test_sketch_file_round_trip_and_garbage() -> None:
-    s = cp.Sketches({"00000000000000a1": 20200101, "00000000000000a2": 0},
-                    {"00000000000000a1": cp.bands(cp.shingles(" ".join(STORY))), "00000000000000a2": b""},
-                    {("00000000000000a1", "00000000000000a2"): 0.875})
+    s = cp.Sketches.of({"00000000000000a1": (20200101, cp.bands(cp.shingles(" ".join(STORY)))),
+                        "00000000000000a2": (0, b"")},
+                       {("00000000000000a1", "00000000000000a2"): 0.875})
     back = cp.Sketches.from_bytes(s.to_bytes())
     assert back == s
+    assert cp.Sketches.from_bytes(cp.Sketches.of({}, {}).to_bytes()) == cp.Sketches.of({}, {})
     for bad in (b"", b"nope", s.to_bytes()[:-1], s.to_bytes() + b"x"):
         with pytest.raises(ValueError):
             cp.Sketches.from_bytes(bad)
@@ -381,3 +382,22 @@ def test_candidates_are_every_pair_sharing_a_band(few: int, monkeypatch: pytest.
               if a != b and any(every[a][i:i + 4] == every[b][i:i + 4] for i in range(0, len(every[b]), 4))}
     assert cp.candidates(new, every) == expect
     assert expect
+
+
+def test_many_identical_pages_fold_with_work_linear_in_their_number() -> None:
+    # A scraped error page 300 times: one cluster, each page checked against the
+    # earliest few only (all pairs would be 44,850 checks).
+    text = "Die angeforderte Seite wurde leider nicht gefunden. Bitte versuchen Sie es später erneut."
+    n = 300
+    current = {f"{i:03d}_{i:016x}.txt": f"{i:016x}" for i in range(n)}
+    fresh = {rel: (cp.bands(cp.shingles(text)), 20200101 + i % 28) for i, rel in enumerate(sorted(current))}
+    up = cp.update(None, current, fresh, set(), lambda rel: (text, 0))
+    assert len(up.clusters) == 1 and len(up.clusters[0]) == n
+    assert up.clusters[0][0] == (f"{0:016x}", 1.0)  # the earliest (20200101, lowest id) first
+    assert up.checked <= n * cp._GROUP
+    assert len(up.sketches.edges) <= n * cp._GROUP
+    # one more copy, incrementally: checked against the earliest only
+    current["999_00000000000003e7.txt"] = "00000000000003e7"
+    more = cp.update(up.sketches, current, {"999_00000000000003e7.txt": (fresh["000_0000000000000000.txt"][0], 20210101)},
+                     {"00000000000003e7"}, lambda rel: (text, 0))
+    assert more.checked == cp._GROUP and len(more.clusters[0]) == n + 1
