@@ -75,7 +75,7 @@ def test_stats(empty_index: tuple[Path, Path], tmp_path: Path) -> None:
     stats = json.loads(r.stdout)
     assert stats.pop("built_at") and stats.pop("index_bytes") > 0
     assert stats == {"articles": 0, "languages": {}, "sources": 0, "published_min": None, "published_max": None,
-                     "archive": str(archive.resolve())}
+                     "archive": str(archive.resolve()), "copy_clusters": 0, "copied_articles": 0}
 
 
 def test_doctor_and_index_again(empty_index: tuple[Path, Path], tmp_path: Path) -> None:

@@ -24,7 +24,7 @@ A, B, F = "1111aaaa00000001", "2222bbbb00000002", "6666ffff00000006"
 TITLE_A = "Political resistance to shared services will be overcome by the funding crisis, a report has said."
 TITLE_B = "Shared services save money for central government departments, ministers claim."
 SNIPPET_B = TITLE_B + "  The cabinet office published the figures on Tuesday.  Critics doubt the numbers."
-VALID = "id, path, title, source, published, crawled, language, score, snippet, hybrid"
+VALID = "id, path, title, source, published, crawled, language, score, snippet, hybrid, duplicates"
 
 runner = CliRunner()
 
