@@ -60,8 +60,16 @@ def word_key(lang: str, word: str) -> str:
 def _bucket(lang: str, word: str) -> str:
     """The first two letters of the folded word: entries are stemmed a bucket at
     a time. (Folding is letter by letter and a digraph ae/oe/ue is two letters,
-    so four letters decide the first two.)"""
-    return _folded(lang, word[:4])[:2]
+    so the first few letters decide the first two; this runs for every term
+    when a glossary loads, hence the ASCII path without `fold`.)"""
+    w = word[:6].lower()
+    if not w.isascii():
+        w = _HYPHENS.sub("", fold(w))
+    elif "-" in w:
+        w = w.replace("-", "")
+    if lang == "de":
+        w = w.replace("ae", "a").replace("oe", "o").replace("ue", "u")
+    return w[:2]
 
 
 class Glossary:
