@@ -210,3 +210,18 @@ def test_watch_add_stores_x(ix: Path) -> None:
     assert r.exit_code == 0, r.stderr
     assert set(r.stdout.split()) == {E1, D2}
     assert "Datenschutz -x" in run(ix, "watch", "list").stdout
+
+
+def test_translations_a_query_adds_are_bounded() -> None:
+    from egovsearch.core.models import SearchRequest
+    from egovsearch.query.compile import MAX_TRANSLATIONS, compile_request
+
+    words = ["Digitalisierung", "Verwaltung", "Kommune", "Gemeinde", "Behörde", "Ausschreibung", "Datenschutz",
+             "Personalausweis", "Stadtverwaltung", "Innenministerium", "Finanzministerium", "Bürokratieabbau",
+             "Verwaltungsmodernisierung", "Genehmigung", "Zulassung", "Sicherheitslücke", "Gesundheitswesen",
+             "Umsatzsteuer", "Vergabeverfahren", "Gutachten"]
+    explain = [line for line in compile_request(None, SearchRequest(" OR ".join(words), cross_language=True)).explain
+               if isinstance(line, str) and line.startswith("de->en: ")]
+    assert explain[-1] == f"de->en: at most {MAX_TRANSLATIONS} translations a query; further words are searched as typed"
+    used = sum(len(line.split(" -> ", 1)[1].split(", ")) for line in explain[:-1])
+    assert used == MAX_TRANSLATIONS

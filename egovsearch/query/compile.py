@@ -50,6 +50,9 @@ COMPOUND_LETTERS = range(4, 41)  # words outside this get no compounds (none of 
 MAX_EXPANSION = 1000  # index terms the wildcards of one query may stand for, both languages together
 LANGUAGE_NAMES = {"en": "English", "de": "German"}
 OTHER = {"en": "de", "de": "en"}  # -x: the language a query word is translated from
+# -x: translations one query may add per language. Each German one also brings its
+# compounds, so 64 English words with 6 translations each would be ~10,000 terms.
+MAX_TRANSLATIONS = 48
 
 # An --explain line: text, or a title check whose counts are known only when
 # the query runs (``run.explain`` fills them in).
@@ -148,6 +151,7 @@ class _Compiler:
         self.expanded = 0  # index terms the wildcards stand for so far (at most MAX_EXPANSION)
         self.lang = LANGUAGES[0]
         self.glossary: Glossary | None = None  # with -x: translations are searched too
+        self.translations = dict.fromkeys(LANGUAGES, 0)  # used so far, per language (at most MAX_TRANSLATIONS)
 
     def say(self, line: ExplainLine) -> None:
         if line not in self.explain:
@@ -233,8 +237,13 @@ class _Compiler:
         # A translation spelt as the word itself (Portal -> portal) adds nothing.
         own = [analysis(self.lang).query_terms(w)[-1:] for w in words]
         found = tuple(t for t in found if [analysis(self.lang).query_terms(w)[-1:] for w in WORD_RE.findall(t)] != own)
+        if len(found) > MAX_TRANSLATIONS - self.translations[self.lang]:
+            found = found[:max(0, MAX_TRANSLATIONS - self.translations[self.lang])]
+            self.say(f"{source}->{self.lang}: at most {MAX_TRANSLATIONS} translations a query; "
+                     "further words are searched as typed")
         if not found:
             return original
+        self.translations[self.lang] += len(found)
         self.say(f"{source}->{self.lang}: {shown} -> " + ", ".join(t if len(WORD_RE.findall(t)) == 1 else f'"{t}"'
                                                                     for t in found))
         alternatives = [self.leaf(ql.Word(t, field) if len(WORD_RE.findall(t)) == 1 else ql.Phrase(t, field))
