@@ -20,6 +20,12 @@ Bund/Länder) is the phrase of its words. Phrases keep their stop words as
 positions. ``title:`` terms become `InTitle` nodes, checked against the
 stored titles when the query runs (``engine.search``).
 
+With ``-x`` (``request.cross_language``) each word and phrase is also searched
+through its glossary translations (``query.glossary``): among the English
+articles a German word's English translations, and back, ORed with the word
+itself; consecutive words that make an entry are translated together, and a
+translation of several words is a phrase.
+
 Besides the query, a compilation records what snippets need (the terms per
 language) and the lines of ``--explain``.
 """
