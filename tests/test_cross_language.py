@@ -212,6 +212,21 @@ def test_watch_add_stores_x(ix: Path) -> None:
     assert "Datenschutz -x" in run(ix, "watch", "list").stdout
 
 
+def test_watch_add_keeps_the_glossary_as_an_absolute_path(ix: Path, tmp_path: Path,
+                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    (tmp_path / "mine.tsv").write_text("Amtsschimmel\tred tape\n", encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    r = run(ix, "watch", "add", "tape", "Amtsschimmel", "-x", "--glossary", "mine.tsv")
+    assert (r.exit_code, r.stderr) == (0, "watch tape: 1 current hit, recorded as seen\n")
+    (saved,) = [w for w in json.loads(run(ix, "watch", "list", "-f", "json").stdout) if w["name"] == "tape"]
+    assert (saved["cross_language"], saved["glossary"]) == (True, str(tmp_path / "mine.tsv"))
+    # without -x the file is not kept (nor read)
+    r = run(ix, "watch", "add", "plain", "Amtsschimmel", "--glossary", "none.tsv")
+    assert r.exit_code == 0, r.stderr
+    (plain,) = [w for w in json.loads(run(ix, "watch", "list", "-f", "json").stdout) if w["name"] == "plain"]
+    assert "cross_language" not in plain
+
+
 def test_translations_a_query_adds_are_bounded() -> None:
     from egovsearch.core.models import SearchRequest
     from egovsearch.query.compile import MAX_TRANSLATIONS, compile_request
@@ -225,3 +240,16 @@ def test_translations_a_query_adds_are_bounded() -> None:
     assert explain[-1] == f"de->en: at most {MAX_TRANSLATIONS} translations a query; further words are searched as typed"
     used = sum(len(line.split(" -> ", 1)[1].split(", ")) for line in explain[:-1])
     assert used == MAX_TRANSLATIONS
+
+
+def test_stdin_batches_and_snippets_use_the_translations(ix: Path) -> None:
+    r = runner.invoke(app, ["query", "--stdin", "-x", "-f", "ids", "--all", "--index", str(ix)],
+                      input="Bürgerportal\ndata protection\n")
+    assert r.exit_code == 0, r.stderr
+    first, *second = r.stdout.split()
+    assert first == D1 and set(second) == {E1, D2}  # "data protection" -> Datenschutz
+    from egovsearch.core.models import SearchRequest
+    from egovsearch.query.run import search
+
+    (hit,) = [h for h in search(ix, SearchRequest("Datenschutz", cross_language=True)).hits if h.id == E1]
+    assert [hit.snippet[a:b] for a, b in hit.marks] == ["data", "protection"]

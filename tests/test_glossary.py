@@ -46,6 +46,7 @@ def test_the_shipped_file_parses_and_has_300_distinct_entries_each_way(shipped: 
     ("en", "municipalities", ("Kommune", "Gemeinde")),
     ("en", "tenders", ("Ausschreibung",)),
     ("en", "agencies", ("Behörde", "Dienststelle")),
+    ("en", "DATA PROTECTION OFFICERS", ("Datenschutzbeauftragter",)),
     # folded and transliterated forms
     ("de", "Behoerde", ("authority", "agency", "public authority")),
     ("de", "BEHORDEN", ("authority", "agency", "public authority")),
