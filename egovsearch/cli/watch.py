@@ -18,6 +18,8 @@ import typer
 from egovsearch.cli.commands import _color, _tty
 from egovsearch.cli.errors import user_errors
 from egovsearch.cli.options import (
+    CrossLanguageOpt,
+    GlossaryOpt,
     HitFormatOpt,
     IndexOpt,
     LangOpt,
@@ -67,6 +69,8 @@ def add(
         "--from-start", help="Let the first run print every current hit (else they count as seen).")] = False,
     replace: Annotated[bool, typer.Option("--replace", help="Replace a saved search of the same name.")] = False,
     index_dir: IndexOpt = None,
+    cross: CrossLanguageOpt = False,
+    glossary: GlossaryOpt = None,
 ) -> None:
     """Save a search; its current hits count as seen. Dates are kept as typed:
     --since "last week" means the week before each run.
@@ -84,7 +88,9 @@ def add(
         from egovsearch.output.text import message
 
         w = Watch(name=name, query=text or None, sources=tuple(source or ()), since=since, until=until,
-                  language=lang.value if lang else None)
+                  language=lang.value if lang else None, cross_language=cross,
+                  # (kept as an absolute path: a later run may start elsewhere)
+                  glossary=str(glossary.resolve()) if cross and glossary is not None else None)
         saved, total = api.watch_add(ix, w, from_start=from_start, replace=replace)
         what = ("its first run prints all of them" if from_start else "recorded as seen")
         typer.echo(message(f"watch {saved.name}: {total} current {'hit' if total == 1 else 'hits'}, {what}"),

@@ -104,6 +104,8 @@ class SearchRequest:
     half_life_days: float = 2 * 365.25
     limit: int | None = 10  # None: all
     offset: int = 0
+    cross_language: bool = False  # -x: each word and phrase also through its glossary translations
+    glossary: str | None = None  # with cross_language: a file of the user's own entries
 
 
 @dataclass(frozen=True, slots=True)

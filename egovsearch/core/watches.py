@@ -77,6 +77,8 @@ class Watch:
     created: str = ""
     last_run: str | None = None
     seen: frozenset[str] = field(default=frozenset(), compare=False)
+    cross_language: bool = False  # -x: also through the glossary's translations
+    glossary: str | None = None  # with -x: the user's glossary file (an absolute path)
 
     def command(self) -> str:
         """The search as it would be typed after ``egovsearch query``."""
@@ -86,19 +88,26 @@ class Watch:
         for option, value in (("--since", self.since), ("--until", self.until), ("--lang", self.language)):
             if value is not None:
                 words += [option, shlex.quote(value)]
+        if self.cross_language:
+            words += ["-x"] + (["--glossary", shlex.quote(self.glossary)] if self.glossary else [])
         return " ".join(words)
 
     def to_dict(self) -> dict[str, Any]:
-        """The JSON of ``watch list -f json``: the number of seen articles, not their ids."""
-        return {"name": self.name, "query": self.query,
-                "filters": {"source": list(self.sources), "since": self.since, "until": self.until,
-                            "lang": self.language},
-                "created": self.created, "last_run": self.last_run, "seen": len(self.seen)}
+        """The JSON of ``watch list -f json``: the number of seen articles, not their ids;
+        ``cross_language`` and ``glossary`` only for a watch saved with -x."""
+        d: dict[str, Any] = {"name": self.name, "query": self.query,
+                             "filters": {"source": list(self.sources), "since": self.since, "until": self.until,
+                                         "lang": self.language},
+                             "created": self.created, "last_run": self.last_run, "seen": len(self.seen)}
+        if self.cross_language:
+            d |= {"cross_language": True, "glossary": self.glossary}
+        return d
 
     def _stored(self) -> dict[str, Any]:
+        extra = {"cross_language": True, "glossary": self.glossary} if self.cross_language else {}
         return {"query": self.query, "source": list(self.sources), "since": self.since, "until": self.until,
                 "lang": self.language, "created": self.created, "last_run": self.last_run,
-                "seen": sorted(self.seen)}
+                "seen": sorted(self.seen), **extra}
 
     @classmethod
     def _load(cls, name: str, data: Mapping[str, Any]) -> Watch:
@@ -112,9 +121,13 @@ class Watch:
         if not (isinstance(sources, list) and isinstance(seen, list)
                 and all(isinstance(v, str) for v in (*sources, *seen))):
             raise ValueError(f"source or seen of {name!r} is not a list of texts")
+        cross = data.get("cross_language", False)
+        if not isinstance(cross, bool):
+            raise ValueError(f"cross_language of {name!r} is not true or false")
         return cls(name=check_name(name), query=text("query"), sources=tuple(sources), since=text("since"),
                    until=text("until"), language=text("lang"), created=text("created") or "",
-                   last_run=text("last_run"), seen=frozenset(seen))
+                   last_run=text("last_run"), seen=frozenset(seen), cross_language=cross,
+                   glossary=text("glossary"))
 
 
 class WatchStore:
