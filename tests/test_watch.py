@@ -242,7 +242,7 @@ def test_unknown_names_and_existing_names_are_errors(ix: Path) -> None:
 
 @pytest.mark.parametrize(("args", "needle"), [
     (("add", "two words", "x"), "cannot name a saved search"),
-    (("add", "-x", "government"), "No such option"),
+    (("add", "-y", "government"), "No such option"),  # (-x is --cross-language)
     (("add", "a\tb", "government"), "cannot name a saved search"),
     (("add", "n", "shared", "("), "the query ends too early"),
     (("add", "n", "government", "--since", "KW 53/2021"), "2021 has no calendar week 53"),

@@ -13,7 +13,7 @@ import os
 import sys
 from collections.abc import Iterable, Iterator
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, TextIO
+from typing import TYPE_CHECKING, Annotated, Any, TextIO
 
 import typer
 
@@ -23,7 +23,9 @@ from egovsearch.cli.options import (
     ArticlesFormatOpt,
     BuildIndexOpt,
     CollapseOpt,
+    CrossLanguageOpt,
     ExportFormatOpt,
+    GlossaryOpt,
     HealthFormatOpt,
     HitFormatOpt,
     IndexOpt,
@@ -39,6 +41,7 @@ from egovsearch.cli.options import (
     StatsFormatOpt,
     TimelineFormatOpt,
     UntilOpt,
+    cross_language,
     index_path,
 )
 from egovsearch.core.errors import EgovsearchError, ExitCode, UsageError
@@ -85,7 +88,7 @@ def _request(query: str | None, source: list[str] | None, since: str | None, unt
              offset: int = 0, half_life: str | None = None, collapse: bool = False) -> SearchRequest:
     from egovsearch.core.models import SearchRequest
 
-    extra = {}
+    extra: dict[str, Any] = {}
     if half_life is not None:
         if sort is not Sort.hybrid:
             raise UsageError("--half-life works with --sort hybrid only")
@@ -158,6 +161,8 @@ def query(
     index_dir: IndexOpt = None,
     fields: FieldsOpt = None,
     collapse: CollapseOpt = False,
+    cross: CrossLanguageOpt = False,
+    glossary: GlossaryOpt = None,
 ) -> None:
     """Search the archive. QUERY may be left out when a filter is given.
 
@@ -181,6 +186,7 @@ def query(
         shown = DEFAULT_LIMIT if limit is None else limit
         base = _request(text, source, since, until, lang, sort, None if all_ else (0 if count else shown), offset,
                         half_life, collapse)
+        base = cross_language(base, cross, glossary)
         index = index_path(index_dir)
         from egovsearch import api
         from egovsearch.output.text import clean
@@ -403,6 +409,8 @@ def sources(
     lang: LangOpt = None,
     fmt: SourcesFormatOpt = "table",
     index_dir: IndexOpt = None,
+    cross: CrossLanguageOpt = False,
+    glossary: GlossaryOpt = None,
 ) -> None:
     """List the publications with article counts and first/last dates.
 
@@ -420,7 +428,8 @@ def sources(
         ix = index_path(index_dir)
         text = _query_text(words, optional=True)
         faceted = text is not None or bool(source or since or until or lang)
-        rows = api.source_facets(ix, _request(text, source, since, until, lang)) if faceted else api.sources(ix)
+        req = cross_language(_request(text, source, since, until, lang), cross, glossary)
+        rows = api.source_facets(ix, req) if faceted else api.sources(ix)
         page(lambda out: formats.write_sources(rows, fmt, out, color=_color(sys.stdout)),
              sys.stdout, tty=_tty(sys.stdout) and fmt == "table")
     raise typer.Exit(ExitCode.NO_HITS if faceted and not rows else ExitCode.OK)
@@ -436,6 +445,8 @@ def timeline(
     fmt: TimelineFormatOpt = "chart",
     index_dir: IndexOpt = None,
     collapse: CollapseOpt = False,
+    cross: CrossLanguageOpt = False,
+    glossary: GlossaryOpt = None,
 ) -> None:
     """Count matching articles per year, month or week, as a bar chart.
 
@@ -450,7 +461,7 @@ def timeline(
     with user_errors():
         ix = index_path(index_dir)
         text = _query_text(words, optional=True)  # no query: every article
-        req = _request(text, source, since, until, lang, collapse=collapse)
+        req = cross_language(_request(text, source, since, until, lang, collapse=collapse), cross, glossary)
         _source_notes(ix, req.sources)
         tl = api.timeline(ix, req, by.value)
         page(lambda out: formats.write_timeline(tl, fmt, out, color=_color(sys.stdout)),
@@ -492,6 +503,8 @@ def export(
     fmt: ExportFormatOpt = "jsonl",
     index_dir: IndexOpt = None,
     collapse: CollapseOpt = False,
+    cross: CrossLanguageOpt = False,
+    glossary: GlossaryOpt = None,
 ) -> None:
     """Stream matching articles with their bodies (all by default).
 
@@ -506,7 +519,7 @@ def export(
 
     with user_errors():
         text = _query_text(words, optional=True)  # no query: every article
-        req = _request(text, source, since, until, lang, collapse=collapse)
+        req = cross_language(_request(text, source, since, until, lang, collapse=collapse), cross, glossary)
         ix = index_path(index_dir)
         _source_notes(ix, req.sources)
         archive = api.recorded_archive(ix)  # paths absolute, as in every format

@@ -11,11 +11,14 @@ from __future__ import annotations
 import os
 from enum import Enum
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
 from egovsearch.output import formats
+
+if TYPE_CHECKING:
+    from egovsearch.core.models import SearchRequest
 
 
 class Sort(str, Enum):
@@ -124,3 +127,23 @@ TimelineFormatOpt = Annotated[str, format_option("timeline")]
 ExportFormatOpt = Annotated[str, format_option("export")]
 WatchesFormatOpt = Annotated[str, format_option("watches")]
 
+
+# -x: each query word and phrase also through its glossary translation (German <-> English).
+CrossLanguageOpt = Annotated[bool, typer.Option(
+    "--cross-language", "-x",
+    help="Also search each word and phrase through its translation (German <-> English, from the "
+         "eGovernment glossary); --explain shows the translations.")]
+GlossaryOpt = Annotated[Path | None, typer.Option(
+    "--glossary", envvar="EGOVSEARCH_GLOSSARY", metavar="FILE",
+    help="With -x: your own entries (german<TAB>english lines, '|' between alternatives, '#' comments), "
+         "added to the shipped glossary; read only with -x.")]
+
+
+def cross_language(request: SearchRequest, on: bool, glossary: Path | None) -> SearchRequest:
+    """`request` (a SearchRequest) with -x and --glossary applied: the glossary
+    file counts only with -x (EGOVSEARCH_GLOSSARY may be set for every command)."""
+    if not on:
+        return request
+    from dataclasses import replace
+
+    return replace(request, cross_language=True, glossary=str(glossary) if glossary is not None else None)

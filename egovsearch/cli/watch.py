@@ -19,6 +19,8 @@ from egovsearch.cli.commands import _color, _tty
 from egovsearch.cli.errors import user_errors
 from egovsearch.cli.options import (
     CollapseOpt,
+    CrossLanguageOpt,
+    GlossaryOpt,
     HitFormatOpt,
     IndexOpt,
     LangOpt,
@@ -69,6 +71,8 @@ def add(
     replace: Annotated[bool, typer.Option("--replace", help="Replace a saved search of the same name.")] = False,
     index_dir: IndexOpt = None,
     collapse: CollapseOpt = False,
+    cross: CrossLanguageOpt = False,
+    glossary: GlossaryOpt = None,
 ) -> None:
     """Save a search; its current hits count as seen. Dates are kept as typed:
     --since "last week" means the week before each run. With --collapse a
@@ -87,7 +91,9 @@ def add(
         from egovsearch.output.text import message
 
         w = Watch(name=name, query=text or None, sources=tuple(source or ()), since=since, until=until,
-                  language=lang.value if lang else None, collapse=collapse)
+                  language=lang.value if lang else None, collapse=collapse, cross_language=cross,
+                  # (kept as an absolute path: a later run may start elsewhere)
+                  glossary=str(glossary.resolve()) if cross and glossary is not None else None)
         saved, total = api.watch_add(ix, w, from_start=from_start, replace=replace)
         what = ("its first run prints all of them" if from_start else "recorded as seen")
         typer.echo(message(f"watch {saved.name}: {total} current {'hit' if total == 1 else 'hits'}, {what}"),

@@ -172,3 +172,15 @@ class WatchError(EgovsearchError):
 
 class WatchLocked(EgovsearchError):
     """Another ``egovsearch watch`` holds the saved searches of this index."""
+
+
+class GlossaryError(EgovsearchError):
+    """A glossary file of --cross-language (--glossary, EGOVSEARCH_GLOSSARY) that
+    is missing, unreadable or has a malformed line."""
+
+    def __init__(self, path: str, line: int | None, reason: str) -> None:
+        where = f"glossary {shown(path, 200)}" + (f", line {line}" if line is not None else "")
+        super().__init__(f"{where}: {reason}")
+        self.path = path
+        self.line = line
+        self.reason = reason

@@ -118,6 +118,8 @@ class SearchRequest:
     limit: int | None = 10  # None: all
     offset: int = 0
     collapse: bool = False  # each cluster of near-copies once (limit, offset and total count clusters)
+    cross_language: bool = False  # -x: each word and phrase also through its glossary translations
+    glossary: str | None = None  # with cross_language: a file of the user's own entries
 
 
 @dataclass(frozen=True, slots=True)

@@ -80,6 +80,8 @@ class Watch:
     # --collapse: a copy of a story already seen is not new (each cluster of
     # near-copies counts as one article; all its members' ids are seen).
     collapse: bool = False
+    cross_language: bool = False  # -x: also through the glossary's translations
+    glossary: str | None = None  # with -x: the user's glossary file (an absolute path)
 
     def command(self) -> str:
         """The search as it would be typed after ``egovsearch query``."""
@@ -89,30 +91,33 @@ class Watch:
         for option, value in (("--since", self.since), ("--until", self.until), ("--lang", self.language)):
             if value is not None:
                 words += [option, shlex.quote(value)]
+        if self.cross_language:
+            words += ["-x"] + (["--glossary", shlex.quote(self.glossary)] if self.glossary else [])
         if self.collapse:
             words.append("--collapse")
         return " ".join(words)
 
     def to_dict(self) -> dict[str, Any]:
-        """The JSON of ``watch list -f json``: the number of seen articles, not their ids
-        (`collapse` only when set, as the query's JSON has `duplicates` only with it)."""
-        d: dict[str, Any] = {
-            "name": self.name, "query": self.query,
-            "filters": {"source": list(self.sources), "since": self.since, "until": self.until,
-                        "lang": self.language},
-            "created": self.created, "last_run": self.last_run, "seen": len(self.seen)}
+        """The JSON of ``watch list -f json``: the number of seen articles, not their ids;
+        ``cross_language`` and ``glossary`` only for a watch saved with -x, ``collapse``
+        only for one saved with --collapse."""
+        d: dict[str, Any] = {"name": self.name, "query": self.query,
+                             "filters": {"source": list(self.sources), "since": self.since, "until": self.until,
+                                         "lang": self.language},
+                             "created": self.created, "last_run": self.last_run, "seen": len(self.seen)}
+        if self.cross_language:
+            d |= {"cross_language": True, "glossary": self.glossary}
         if self.collapse:
             d["collapse"] = True
         return d
 
     def _stored(self) -> dict[str, Any]:
-        d: dict[str, Any] = {
-            "query": self.query, "source": list(self.sources), "since": self.since, "until": self.until,
-            "lang": self.language, "created": self.created, "last_run": self.last_run,
-            "seen": sorted(self.seen)}
+        extra: dict[str, Any] = {"cross_language": True, "glossary": self.glossary} if self.cross_language else {}
         if self.collapse:  # (absent: false, so that files written before it read the same)
-            d["collapse"] = True
-        return d
+            extra["collapse"] = True
+        return {"query": self.query, "source": list(self.sources), "since": self.since, "until": self.until,
+                "lang": self.language, "created": self.created, "last_run": self.last_run,
+                "seen": sorted(self.seen), **extra}
 
     @classmethod
     def _load(cls, name: str, data: Mapping[str, Any]) -> Watch:
@@ -126,12 +131,16 @@ class Watch:
         if not (isinstance(sources, list) and isinstance(seen, list)
                 and all(isinstance(v, str) for v in (*sources, *seen))):
             raise ValueError(f"source or seen of {name!r} is not a list of texts")
+        cross = data.get("cross_language", False)
+        if not isinstance(cross, bool):
+            raise ValueError(f"cross_language of {name!r} is not true or false")
         collapse = data.get("collapse", False)
         if not isinstance(collapse, bool):
             raise ValueError(f"collapse of {name!r} is not true or false")
         return cls(name=check_name(name), query=text("query"), sources=tuple(sources), since=text("since"),
                    until=text("until"), language=text("lang"), created=text("created") or "",
-                   last_run=text("last_run"), seen=frozenset(seen), collapse=collapse)
+                   last_run=text("last_run"), seen=frozenset(seen), cross_language=cross,
+                   glossary=text("glossary"), collapse=collapse)
 
 
 class WatchStore:

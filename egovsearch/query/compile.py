@@ -20,6 +20,12 @@ Bund/Länder) is the phrase of its words. Phrases keep their stop words as
 positions. ``title:`` terms become `InTitle` nodes, checked against the
 stored titles when the query runs (``engine.search``).
 
+With ``-x`` (``request.cross_language``) each word and phrase is also searched
+through its glossary translations (``query.glossary``): among the English
+articles a German word's English translations, and back, ORed with the word
+itself; consecutive words that make an entry are translated together, and a
+translation of several words is a phrase.
+
 Besides the query, a compilation records what snippets need (the terms per
 language) and the lines of ``--explain``.
 """
@@ -29,6 +35,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from pathlib import Path
 from types import MappingProxyType
+from typing import TYPE_CHECKING
 
 from egovsearch.core.compounds import compounds_of
 from egovsearch.core.errors import QueryError
@@ -39,12 +46,19 @@ from egovsearch.engine import nodes as n
 from egovsearch.engine.analysis import LANGUAGES, WORD_RE, analysis
 from egovsearch.query import parse as ql
 
+if TYPE_CHECKING:
+    from egovsearch.query.glossary import Glossary
+
 COMPOUND_BOOST = 0.4  # a compound containing the word ranks below the word itself
 TITLE_SCAN = 40  # title words lie within the first positions of the body
 MAX_COMPOUNDS = 30  # the most frequent compounds of a word that it also finds
 COMPOUND_LETTERS = range(4, 41)  # words outside this get no compounds (none of 41+ letters has a head in them)
 MAX_EXPANSION = 1000  # index terms the wildcards of one query may stand for, both languages together
 LANGUAGE_NAMES = {"en": "English", "de": "German"}
+OTHER = {"en": "de", "de": "en"}  # -x: the language a query word is translated from
+# -x: translations one query may add per language. Each German one also brings its
+# compounds, so 64 English words with 6 translations each would be ~10,000 terms.
+MAX_TRANSLATIONS = 48
 
 # An --explain line: text, or a title check whose counts are known only when
 # the query runs (``run.explain`` fills them in).
@@ -113,6 +127,12 @@ def _one(parts: list[n.Node], combine: type[n.AnyOf] | type[n.AllOf] | type[n.Di
     return combine(tuple(unique)) if len(unique) > 1 else (unique[0] if unique else None)
 
 
+def _plain_word(q: ql.Node) -> bool:
+    """A word over the text (not a source/language/date value) that is one word."""
+    return (isinstance(q, ql.Word) and q.field in (None, "title", "body")
+            and len(WORD_RE.findall(q.text)) == 1)
+
+
 def _positive(node: n.Node) -> bool:
     """The node matches something by itself (not only by excluding)."""
     if isinstance(node, n.Not):
@@ -136,6 +156,8 @@ class _Compiler:
         self.searchable = False  # some leaf has a word in it (else: "no searchable words")
         self.expanded = 0  # index terms the wildcards stand for so far (at most MAX_EXPANSION)
         self.lang = LANGUAGES[0]
+        self.glossary: Glossary | None = None  # with -x: translations are searched too
+        self.translations = dict.fromkeys(LANGUAGES, 0)  # used so far, per language (at most MAX_TRANSLATIONS)
 
     def say(self, line: ExplainLine) -> None:
         if line not in self.explain:
@@ -148,7 +170,8 @@ class _Compiler:
 
     def node(self, q: ql.Node) -> n.Node | None:
         if isinstance(q, ql.And):
-            return _one([p for p in map(self.node, q.items) if p is not None], n.AllOf)
+            parts = self.spans(q.items) if self.glossary is not None else [self.node(i) for i in q.items]
+            return _one([p for p in parts if p is not None], n.AllOf)
         if isinstance(q, ql.Or):
             return _one([p for p in map(self.node, q.items) if p is not None], n.AnyOf)
         if isinstance(q, ql.Not):
@@ -163,6 +186,14 @@ class _Compiler:
         if f in ("source", "language", "published"):
             self.searchable = True
             return self.keyword(f, q.pattern if isinstance(q, ql.Wildcard) else q.text)
+        out = self.leaf(q)
+        if self.glossary is not None and not isinstance(q, ql.Wildcard):
+            shown = q.text if isinstance(q, ql.Word) else f'"{q.text}"'
+            out = self.translated(shown, WORD_RE.findall(q.text), out, f)
+        return out
+
+    def leaf(self, q: ql.Word | ql.Phrase | ql.Wildcard) -> n.Node | None:
+        """A word, phrase or wildcard over the text (title: also checked in the title)."""
         out: n.Node | None
         if isinstance(q, ql.Word):
             out = self.token(q.text)
@@ -170,9 +201,60 @@ class _Compiler:
             out = self.phrase(q.text)
         else:
             out = self.wildcard(q.pattern)
-        if out is not None and f == "title":
+        if out is not None and q.field == "title":
             out = self.in_title(out, q)
         return out
+
+    def spans(self, items: tuple[ql.Node, ...]) -> list[n.Node | None]:
+        """The items of an AND with -x: consecutive words that make a glossary
+        entry of several words (elektronische Akte, data protection) are
+        translated together, as a phrase; the others one by one."""
+        assert self.glossary is not None
+        source = OTHER[self.lang]
+        out: list[n.Node | None] = []
+        i = 0
+        while i < len(items):
+            first = items[i]
+            run: list[ql.Word] = []
+            for item in items[i:]:
+                if not (isinstance(item, ql.Word) and _plain_word(item)) or (run and item.field != run[0].field):
+                    break
+                run.append(item)
+            spanned, found = self.glossary.longest(source, [w.text for w in run])
+            if spanned:
+                original = _one([p for p in map(self.leaf, run[:spanned]) if p is not None], n.AllOf)
+                words = [w.text for w in run[:spanned]]
+                out.append(self.translated(f'"{" ".join(words)}"', words, original, run[0].field, found))
+                i += spanned
+            else:
+                out.append(self.node(first))
+                i += 1
+        return out
+
+    def translated(self, shown: str, words: list[str], original: n.Node | None, field: str | None,
+                   found: tuple[str, ...] | None = None) -> n.Node | None:
+        """`original` (the query's own words, compiled) OR their glossary
+        translations into this language, each searched as a word (with its
+        compounds) or, of several words, as a phrase."""
+        assert self.glossary is not None
+        source = OTHER[self.lang]
+        if found is None:
+            found = self.glossary.translations(source, words)
+        # A translation spelt as the word itself (Portal -> portal) adds nothing.
+        own = [analysis(self.lang).query_terms(w)[-1:] for w in words]
+        found = tuple(t for t in found if [analysis(self.lang).query_terms(w)[-1:] for w in WORD_RE.findall(t)] != own)
+        if len(found) > MAX_TRANSLATIONS - self.translations[self.lang]:
+            found = found[:max(0, MAX_TRANSLATIONS - self.translations[self.lang])]
+            self.say(f"{source}->{self.lang}: at most {MAX_TRANSLATIONS} translations a query; "
+                     "further words are searched as typed")
+        if not found:
+            return original
+        self.translations[self.lang] += len(found)
+        self.say(f"{source}->{self.lang}: {shown} -> " + ", ".join(t if len(WORD_RE.findall(t)) == 1 else f'"{t}"'
+                                                                    for t in found))
+        alternatives = [self.leaf(ql.Word(t, field) if len(WORD_RE.findall(t)) == 1 else ql.Phrase(t, field))
+                        for t in found]
+        return _one([a for a in (original, *alternatives) if a is not None], n.AnyOf)
 
     def token(self, text: str) -> n.Node | None:
         """A token as typed: one word, or (a URL, an address, 4.0, Bund/Länder)
@@ -359,6 +441,10 @@ def compile_request(index_dir: Path | None, request: SearchRequest) -> Compiled:
     comp = _Compiler(index_dir)
     tree = ql.parse(request.query)
     query: n.Node | None = None
+    if tree is not None and request.cross_language:
+        from egovsearch.query.glossary import load  # read only with -x (a few ms)
+
+        comp.glossary = load(request.glossary)
     if tree is not None:
         query = comp.query(tree)
         if query is None and not comp.searchable:

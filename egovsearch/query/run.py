@@ -97,7 +97,8 @@ class Session:
 
     def compiled(self, request: SearchRequest) -> Compiled:
         """The compilation of `request` (order, limit and offset aside), made once."""
-        key = (request.query, request.sources, request.since, request.until, request.language)
+        key = (request.query, request.sources, request.since, request.until, request.language,
+               request.cross_language, request.glossary)
         c = self._compiled.get(key)
         if c is None:
             c = compile_request(self.index_dir, request)

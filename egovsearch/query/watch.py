@@ -38,7 +38,8 @@ def request_of(w: Watch, today: date | None = None) -> SearchRequest:
     """The search a watch makes on `today`: its dates evaluated now, every hit, newest first."""
     lo, hi = user_range(w.since, w.until, today=today or _today())
     return SearchRequest(query=w.query, sources=w.sources, since=lo, until=hi, language=w.language,
-                         sort=SORT, limit=None, collapse=w.collapse)
+                         sort=SORT, limit=None, collapse=w.collapse, cross_language=w.cross_language,
+                         glossary=w.glossary)
 
 
 def new_hits(index_dir: Path, request: SearchRequest, seen: Set[str], *, snippets: bool) -> SearchResult:
