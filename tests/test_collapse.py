@@ -437,3 +437,12 @@ def test_fold_keys_from_stored_ids_or_cluster_numbers_agree(ix: Path, monkeypatc
             got = [(h.id, h.duplicates) for h in s.search(req, snippets=False).hits]
             assert sorted(got) == [(X3, (X1, X2)), (Y1, (Y2,)), (Z1, ()), (Z2, ())]
         assert s.search(SearchRequest(collapse=True, limit=0, language="en"), snippets=False).total == 3
+
+
+def test_csv_header_has_duplicates_even_when_the_first_search_finds_nothing(ix: Path) -> None:
+    r = ok(run(ix, "query", "--stdin", "--collapse", "-f", "csv", stdin="nothingzzz\nAkte\n"))
+    rows = list(csv.reader(io.StringIO(r.stdout)))
+    assert rows[0] == ["query", *HIT_KEYS, "duplicates"]
+    assert [(row[0], row[1], row[-1]) for row in rows[1:]] == [("Akte", Y1, Y2)]
+    r = ok(run(ix, "query", "nothingzzz", "--collapse", "--sort", "hybrid", "-f", "csv"), 1)
+    assert r.stdout == ",".join([*HIT_KEYS, "hybrid", "duplicates"]) + "\n"

@@ -242,6 +242,11 @@ def _run_in(session: Session, index: Path, base: SearchRequest, queries: Iterabl
     from egovsearch.output.text import clean
 
     chosen = fmt or ("table" if _tty(sys.stdout) else "tsv")
+    if chosen == "csv" and fields is None and base.collapse:
+        # The header names its duplicates column even when the first search finds nothing.
+        from egovsearch.core.models import HIT_FIELDS
+
+        fields = (*HIT_FIELDS, *(("hybrid",) if base.sort == "hybrid" else ()), "duplicates")
     # Snippets only for the formats (and --fields) that print them; a "Did you
     # mean" (when nothing matched) only where a person reads it: the table.
     snippets = not count and formats.prints_snippets(chosen, fields)
