@@ -345,9 +345,10 @@ def health_table(health: Health, out: TextIO, *, color: bool) -> None:
     order = {kind: i for i, kind in enumerate(_REPAIR_KINDS)}
 
     def listed(counts: tuple[tuple[str, int], ...]) -> Text:
-        # The kinds in a fixed order (then others, then the encodings), so that rows compare.
+        # A line per kind, in a fixed order (then others, then the encodings), so
+        # that rows compare and a count is never wrapped away from its kind.
         ranked = sorted(counts, key=lambda kn: (kn[0].startswith("encoding:"), order.get(kn[0], len(order)), kn[0]))
-        return Text(", ".join(f"{kind} {n}" for kind, n in ranked))
+        return Text("\n".join(f"{kind} {n}" for kind, n in ranked))
 
     table = Table(box=box.SIMPLE, show_edge=False, pad_edge=False, header_style="bold", show_footer=True,
                   footer_style="bold")
