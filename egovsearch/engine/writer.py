@@ -67,6 +67,7 @@ from egovsearch.core.errors import (
     IndexIncomplete,
     IndexLocked,
     IndexNotWritable,
+    IndexOutdated,
     IndexWriteFailed,
     NotAnArticle,
     WouldRemoveMost,
@@ -808,6 +809,13 @@ def _write(archive: Path, index_dir: Path, p: Plan, jobs: int, progress: Progres
         except EgovsearchError:
             if not p.rebuild:
                 raise
+    if ix is not None and set(ix.schema.names()) != set(build_schema().names()):
+        # Whoosh keeps the schema an index was created with: one of another
+        # set of fields (a development build of this schema version) is
+        # replaced whole by a rebuild and refused by an update.
+        if not p.rebuild:
+            raise IndexOutdated(str(index_dir), f"{SCHEMA_VERSION} with other fields", SCHEMA_VERSION)
+        ix = None
     if ix is None:
         ix = create_in(str(index_dir), build_schema(), indexname=INDEX_NAME)
     opened: list[Any] = []
