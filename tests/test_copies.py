@@ -429,3 +429,29 @@ def test_an_index_of_this_version_with_other_fields_is_rebuilt_or_refused(
         update_index(archive, index)
     update_index(archive, index, rebuild=True)
     assert clusters(index) == [[cid(A), cid(B), cid(C)], [cid(E), cid(F)]]
+
+
+def test_doctor_names_missing_and_garbled_copy_files(built: tuple[Path, Path]) -> None:
+    from egovsearch import api
+
+    archive, index = built
+    assert api.health(index).damaged == ()
+    (js,) = [n for n in os.listdir(index) if n.startswith("copies-") and n.endswith(".json")]
+    (bn,) = [n for n in os.listdir(index) if n.startswith("copies-") and n.endswith(".bin")]
+    (index / js).unlink()
+    (index / bn).write_bytes(b"egovsearch copies 1\nshort")
+    assert api.health(index).damaged == (js, bn)
+    report = update_index(archive, index)  # makes them again (the .bin is garbled: every page is read again)
+    assert report.repaired == ("copy clusters",)
+    assert api.health(index).damaged == ()
+
+
+def test_a_garbled_copy_file_alone_is_found_and_made_again(built: tuple[Path, Path]) -> None:
+    archive, index = built
+    before = clusters(index)
+    (bn,) = [n for n in os.listdir(index) if n.startswith("copies-") and n.endswith(".bin")]
+    assert update_index(archive, index).repaired == ()  # intact: taken by its recorded size and mtime
+    (index / bn).write_bytes(b"egovsearch copies 1\nshort")
+    assert update_index(archive, index).repaired == ("copy clusters",)
+    assert update_index(archive, index).repaired == ()
+    assert clusters(index) == before
