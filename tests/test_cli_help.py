@@ -141,8 +141,11 @@ def test_no_option_shows_a_bare_type_name() -> None:
 def test_doctor_json_in_sync(ix: Path) -> None:
     r = runner.invoke(app, ["doctor", "-f", "json", "--index", str(ix)])
     assert r.exit_code == 0, r.stderr
-    assert json.loads(r.stdout) == {"archive": str(MINI), "articles": 7, "in_sync": True, "missing": [],
-                                    "stale": [], "orphaned": [], "damaged": [], "skipped": 0}
+    assert json.loads(r.stdout) == {
+        "archive": str(MINI), "articles": 7, "in_sync": True, "outdated": False, "missing": [], "stale": [],
+        "orphaned": [], "damaged": [], "skipped": 0,
+        "repairs": {"recorded": True, "repaired": 1, "counts": {"escapes": 4},
+                    "by_source": [{"source": "Kable", "articles": 1, "repaired": 1, "counts": {"escapes": 4}}]}}
     assert r.stderr.endswith("(in sync)\n")
 
 
@@ -166,7 +169,7 @@ def test_doctor_json_and_tsv_out_of_sync(tmp_path: Path) -> None:
 
 def test_doctor_unknown_format(ix: Path) -> None:
     r = runner.invoke(app, ["doctor", "-f", "csv", "--index", str(ix)])
-    one_line_error(r, "Invalid value for '--format' / '-f': unknown format 'csv'; expected one of tsv, json")
+    one_line_error(r, "Invalid value for '--format' / '-f': unknown format 'csv'; expected one of tsv, json, table")
 
 
 # --- --lang in any case ---------------------------------------------------------------

@@ -401,3 +401,57 @@ def test_many_identical_pages_fold_with_work_linear_in_their_number() -> None:
     more = cp.update(up.sketches, current, {"999_00000000000003e7.txt": (fresh["000_0000000000000000.txt"][0], 20210101)},
                      {"00000000000003e7"}, lambda rel: (text, 0))
     assert more.checked == cp._GROUP and len(more.clusters[0]) == n + 1
+
+
+def test_an_index_of_this_version_with_other_fields_is_rebuilt_or_refused(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # A development build of schema 6 had no `repairs` field: Whoosh keeps an
+    # index's own schema, so a rebuild must not reuse it.
+    from whoosh.fields import Schema
+
+    from egovsearch.core.errors import IndexOutdated
+    from egovsearch.engine import schema as sch
+
+    archive, index = tmp_path / "archive", tmp_path / "index"
+    write(archive, story_pages())
+    real = sch.build_schema
+
+    def without_repairs() -> Schema:
+        s = real()
+        s.remove("repairs")
+        return s
+
+    with monkeypatch.context() as m:
+        m.setattr(sch, "build_schema", without_repairs)
+        update_index(archive, index)
+    write(archive, {"009_00000000000000c9.txt": page("Die Behörde prüft die Ã¶ffentliche Ausschreibung &amp; mehr.")})
+    with pytest.raises(IndexOutdated, match="schema 6 with other fields"):
+        update_index(archive, index)
+    update_index(archive, index, rebuild=True)
+    assert clusters(index) == [[cid(A), cid(B), cid(C)], [cid(E), cid(F)]]
+
+
+def test_doctor_names_missing_and_garbled_copy_files(built: tuple[Path, Path]) -> None:
+    from egovsearch import api
+
+    archive, index = built
+    assert api.health(index).damaged == ()
+    (js,) = [n for n in os.listdir(index) if n.startswith("copies-") and n.endswith(".json")]
+    (bn,) = [n for n in os.listdir(index) if n.startswith("copies-") and n.endswith(".bin")]
+    (index / js).unlink()
+    (index / bn).write_bytes(b"egovsearch copies 1\nshort")
+    assert api.health(index).damaged == (js, bn)
+    report = update_index(archive, index)  # makes them again (the .bin is garbled: every page is read again)
+    assert report.repaired == ("copy clusters",)
+    assert api.health(index).damaged == ()
+
+
+def test_a_garbled_copy_file_alone_is_found_and_made_again(built: tuple[Path, Path]) -> None:
+    archive, index = built
+    before = clusters(index)
+    (bn,) = [n for n in os.listdir(index) if n.startswith("copies-") and n.endswith(".bin")]
+    assert update_index(archive, index).repaired == ()  # intact: taken by its recorded size and mtime
+    (index / bn).write_bytes(b"egovsearch copies 1\nshort")
+    assert update_index(archive, index).repaired == ("copy clusters",)
+    assert update_index(archive, index).repaired == ()
+    assert clusters(index) == before

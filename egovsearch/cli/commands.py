@@ -544,12 +544,15 @@ def stats(index_dir: IndexOpt = None, fmt: StatsFormatOpt = "table") -> None:
         formats.write_stats(api.stats(index_path(index_dir)), fmt, sys.stdout, color=_color(sys.stdout))
 
 
-def doctor(fmt: HealthFormatOpt = "tsv", index_dir: IndexOpt = None) -> None:
+
+
+def doctor(fmt: HealthFormatOpt = None, index_dir: IndexOpt = None) -> None:
     """Check the index against its archive; exit 1 when out of sync.
 
     Prints a "kind<TAB>path" line per file out of step (-f json: one object
-    with the lists), and a summary on stderr. Exit 0 when in sync, 1 when
-    'egovsearch index' would change something.
+    with the lists and the repairs the reader made, per source; on a terminal:
+    the files, then the repairs as a table), and a summary on stderr. Exit 0
+    when in sync, 1 when 'egovsearch index' would change something.
 
     Example: egovsearch doctor --index ~/archive-index -f json | jq .stale
     """
@@ -559,11 +562,19 @@ def doctor(fmt: HealthFormatOpt = "tsv", index_dir: IndexOpt = None) -> None:
 
     with user_errors():
         h = api.health(index_path(index_dir))
-        formats.write_health(h, fmt, sys.stdout)
-        verdict = "in sync" if h.in_sync else "out of sync; run 'egovsearch index'"
-        damaged = f", {len(h.damaged)} damaged side files" if h.damaged else ""
-        typer.echo(f"{h.articles} articles indexed from {clean(h.archive)}: {len(h.missing)} missing, "
-                   f"{len(h.stale)} stale, {len(h.orphaned)} orphaned{damaged} ({verdict})", err=True)
+        chosen = fmt or ("table" if _tty(sys.stdout) else "tsv")
+        formats.write_health(h, chosen, sys.stdout, color=_color(sys.stdout))
+        if h.outdated is not None:
+            typer.echo(f"{h.articles} articles indexed from {clean(h.archive)} by another version of egovsearch "
+                       f"(schema {h.outdated}): files not compared, repairs not recorded "
+                       "(out of sync; run 'egovsearch index --rebuild')", err=True)
+        else:
+            verdict = "in sync" if h.in_sync else "out of sync; run 'egovsearch index'"
+            damaged = f", {len(h.damaged)} damaged side files" if h.damaged else ""
+            unrecorded = ", repairs not recorded" if h.repairs is None else ""
+            typer.echo(f"{h.articles} articles indexed from {clean(h.archive)}: {len(h.missing)} missing, "
+                       f"{len(h.stale)} stale, {len(h.orphaned)} orphaned{damaged}{unrecorded} ({verdict})",
+                       err=True)
     raise typer.Exit(ExitCode.OK if h.in_sync else ExitCode.NO_HITS)
 
 

@@ -121,7 +121,7 @@ HitFormatOpt = Annotated[str | None, format_option("hits", show_default="table o
 ArticlesFormatOpt = Annotated[str, format_option("articles")]
 ArticleFormatOpt = Annotated[str, format_option("article")]
 StatsFormatOpt = Annotated[str, format_option("stats")]
-HealthFormatOpt = Annotated[str, format_option("health")]
+HealthFormatOpt = Annotated[str | None, format_option("health", show_default="table on a terminal, else tsv")]
 SourcesFormatOpt = Annotated[str, format_option("sources")]
 TimelineFormatOpt = Annotated[str, format_option("timeline")]
 ExportFormatOpt = Annotated[str, format_option("export")]

@@ -177,6 +177,7 @@ codecs.register_error("egovsearch-latin1", _cp1252_latin1)
 # Bytes that never occur in text: C0 controls other than \t \n \f \r and ESC.
 _CONTROL_BYTES = bytes(b for b in range(32) if b not in (9, 10, 12, 13, 27)) + b"\x7f"
 _HIGH_BYTES = bytes(range(128, 256))
+_C1_BYTES = bytes(range(0x80, 0xA0))
 
 
 class _Undecodable(Exception):
@@ -194,12 +195,18 @@ def decode_bytes(data: bytes) -> str:
     and Windows-1252 pages "cp1250", which would garble umlauts.
     Raises ``_Undecodable`` (the caller turns it into NotAnArticle).
     """
+    return _decode(data)[0]
+
+
+def _decode(data: bytes) -> tuple[str, str | None]:
+    """decode_bytes, and the name of the encoding when it was not UTF-8
+    ("cp1252", "latin-1", "utf-16", "utf-32"; None for UTF-8, BOM or not)."""
     if data.startswith(codecs.BOM_UTF8):
         body = data[3:]
         try:
-            return body.decode("utf-8")
+            return body.decode("utf-8"), None
         except UnicodeDecodeError:
-            return body.decode("cp1252", "egovsearch-latin1")
+            return body.decode("cp1252", "egovsearch-latin1"), _legacy_name(body)
     for bom, codec in (
         (codecs.BOM_UTF32_LE, "utf-32-le"),
         (codecs.BOM_UTF32_BE, "utf-32-be"),
@@ -208,13 +215,13 @@ def decode_bytes(data: bytes) -> str:
     ):
         if data.startswith(bom):
             try:
-                return data[len(bom) :].decode(codec)
+                return data[len(bom) :].decode(codec), codec[:6]
             except UnicodeDecodeError:
                 raise _Undecodable(f"not valid {codec.upper()} text") from None
     if b"\x00" in data:
-        return _decode_utf16_without_bom(data)
+        return _decode_utf16_without_bom(data), "utf-16"
     try:
-        return data.decode("utf-8")
+        return data.decode("utf-8"), None
     except UnicodeDecodeError:
         pass
     # German or English in Windows-1252 has a few percent high bytes (umlauts,
@@ -223,7 +230,15 @@ def decode_bytes(data: bytes) -> str:
     high = len(data) - len(data.translate(None, _HIGH_BYTES))
     if len(data) >= 64 and high * 10 > len(data) * 3:
         raise _Undecodable("not UTF-8/Windows-1252 text")
-    return data.decode("cp1252", "egovsearch-latin1")
+    return data.decode("cp1252", "egovsearch-latin1"), _legacy_name(data)
+
+
+def _legacy_name(data: bytes) -> str:
+    """The name a legacy page's encoding is reported by: "cp1252" when it holds
+    a byte of 0x80-0x9F (printable only in Windows-1252: quotes, dashes, the
+    euro sign), else "latin-1" (the bytes read the same in both; ISO 8859-1 is
+    the narrower claim)."""
+    return "cp1252" if len(data.translate(None, _C1_BYTES)) < len(data) else "latin-1"
 
 
 def _decode_utf16_without_bom(data: bytes) -> str:
@@ -291,6 +306,15 @@ _CONT = "[" + re.escape(_CONT_CHARS) + "]"
 _MOJIBAKE = f"[\u00c2-\u00df]{_CONT}|[\u00e0-\u00ef]{_CONT}{{2}}|[\u00f0-\u00f4]{_CONT}{{3}}"
 
 
+# html.unescape's own pattern (Lib/html/__init__.py): entities are decoded
+# match by match with it, so that the ones that change text can be counted.
+_CHARREF = r"&(#[0-9]+;?|#[xX][0-9a-fA-F]+;?|[^\t\n\f <&#;]{1,32};?)"
+
+# The kinds of repair clean_text counts (Article.repairs; decoding adds
+# "encoding:<name>"). README's doctor section documents them.
+REPAIR_KINDS = ("comments", "controls", "entities", "escapes", "mojibake", "tags")
+
+
 def _fix_mojibake_match(m: re.Match[str]) -> str:
     s = m.group(0)
     try:
@@ -299,10 +323,10 @@ def _fix_mojibake_match(m: re.Match[str]) -> str:
         return s  # not a valid UTF-8 sequence: real text, leave it
 
 
-def _strip_comments(text: str) -> str:
-    """Drop ``<!-- ... -->``. With str.find, not a lazy regex: a page full of
-    unterminated "<!--" made the regex quadratic (minutes for 350 KB). An
-    unterminated comment is left as text."""
+def _strip_comments(text: str) -> tuple[str, int]:
+    """Drop ``<!-- ... -->``; (text, comments dropped). With str.find, not a
+    lazy regex: a page full of unterminated "<!--" made the regex quadratic
+    (minutes for 350 KB). An unterminated comment is left as text."""
     out: list[str] = []
     pos = 0
     while (start := text.find("<!--", pos)) != -1:
@@ -312,36 +336,76 @@ def _strip_comments(text: str) -> str:
         out.append(text[pos:start])
         pos = end + 3
     out.append(text[pos:])
-    return "".join(out)
+    return "".join(out), len(out) - 1
 
 
-def clean_text(text: str) -> str:
+def _subn_changed(pattern: str, fix: Callable[[re.Match[str]], str], text: str) -> tuple[str, int]:
+    """re.sub with `fix`, and how many matches it changed (a match it gives
+    back unchanged, as real text, is not a repair)."""
+    changed = 0
+
+    def one(m: re.Match[str]) -> str:
+        nonlocal changed
+        out = fix(m)
+        if out != m.group(0):
+            changed += 1
+        return out
+
+    return re.sub(pattern, one, text), changed
+
+
+def _unescape_match() -> Callable[[re.Match[str]], str]:
+    """What html.unescape does to one match of its pattern: its own replacer
+    when this Python has it (a private name, unchanged since 3.4; measured ~2x
+    faster than a second unescape per match), else that second unescape."""
+    import html  # (its table of 2,200 entities loads only for pages that need it)
+
+    replace: Callable[[re.Match[str]], str] | None = getattr(html, "_replace_charref", None)
+    return replace if replace is not None else lambda m: html.unescape(m.group(0))
+
+
+def clean_text(text: str, counts: dict[str, int] | None = None) -> str:
     """Decoded page text -> clean text: LF line ends, no terminal escapes or
     control characters, stray tags dropped, entities decoded, mojibake
     repaired, NFC. Each step is skipped when its trigger character is absent
-    (the common case), which keeps parsing fast."""
+    (the common case), which keeps parsing fast; so is counting.
+
+    `counts`, when given, gets the number of repairs of each kind done (only
+    kinds of REPAIR_KINDS with at least one): the step's own substitution
+    count, so counting costs nothing more than the repair.
+    """
+    c: dict[str, int] = counts if counts is not None else {}
     if "\r" in text:
         text = text.replace("\r\n", "\n").replace("\r", "\n")
     if "\x1b" in text:
-        text = re.sub(_ESCAPES, "", text)
+        text, n = re.subn(_ESCAPES, "", text)
+        _count(c, "escapes", n)
     if "<" in text:
         if "<!--" in text:
-            text = _strip_comments(text)
-        text = re.sub(_BLOCK_TAG, " ", text)
-        text = re.sub(_TAG, "", text)
+            text, n = _strip_comments(text)
+            _count(c, "comments", n)
+        text, n = re.subn(_BLOCK_TAG, " ", text)
+        text, m = re.subn(_TAG, "", text)
+        _count(c, "tags", n + m)
     if "&" in text:
-        import html  # (its table of 2,200 entities loads only for pages that need it)
-
         # Tags first, entities second: "&lt;b&gt;" is text meant to be seen.
-        text = html.unescape(text)
+        text, n = _subn_changed(_CHARREF, _unescape_match(), text)
+        _count(c, "entities", n)
     if "Ã" in text or "Â" in text or "â" in text or "Å" in text:
-        text = re.sub(_MOJIBAKE, _fix_mojibake_match, text)
+        text, n = _subn_changed(_MOJIBAKE, _fix_mojibake_match, text)
+        _count(c, "mojibake", n)
     # Last, because entities ("&#27;") and repaired mojibake ("Â\x80") can
     # produce control characters too.
-    text = _INVISIBLE.sub("", text)
+    text, n = _INVISIBLE.subn("", text)
+    _count(c, "controls", n)
     if not unicodedata.is_normalized("NFC", text):
         text = unicodedata.normalize("NFC", text)
     return text
+
+
+def _count(counts: dict[str, int], kind: str, n: int) -> None:
+    if n:
+        counts[kind] = counts.get(kind, 0) + n
 
 
 # ---------------------------------------------------------------------------
@@ -473,9 +537,15 @@ def _paragraphs(lines: list[str]) -> list[str]:
     return paras
 
 
-def parse_text(text: str, relpath: str) -> Article:
-    """Parse already decoded page text. Raises NotAnArticle("no article text")."""
-    text = clean_text(text)
+def parse_text(text: str, relpath: str, *, encoding: str | None = None) -> Article:
+    """Parse already decoded page text. Raises NotAnArticle("no article text").
+
+    `encoding`: the legacy encoding the text was decoded from (None: UTF-8),
+    counted among the article's repairs as "encoding:<name>"."""
+    counts: dict[str, int] = {}
+    text = clean_text(text, counts)
+    if encoding is not None:
+        counts[f"encoding:{encoding}"] = 1
     lines = [ln.strip() for ln in text.split("\n")]
     n = len(lines)
 
@@ -531,6 +601,7 @@ def parse_text(text: str, relpath: str) -> Article:
         crawled=crawled,
         language=detect_language(body),
         words=_count_words(body),
+        repairs=tuple(sorted(counts.items())) if counts else (),
     )
 
 
@@ -540,14 +611,14 @@ def parse_bytes(data: bytes, relpath: str) -> Article:
     if not data.strip():
         raise NotAnArticle(relpath, "empty file")
     try:
-        text = decode_bytes(data)
+        text, encoding = _decode(data)
     except _Undecodable as exc:
         raise NotAnArticle(relpath, str(exc)) from None
     # Control-character density is judged on the decoded text (UTF-16 text
     # is full of NUL bytes but is text).
     if _looks_binary(text[:8192].encode("utf-8", "surrogatepass")):
         raise NotAnArticle(relpath, "binary file")
-    return parse_text(text, relpath)
+    return parse_text(text, relpath, encoding=encoding)
 
 
 def _relpath(file: Path | str, root: Path | str) -> str:

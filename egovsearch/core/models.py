@@ -32,6 +32,11 @@ class Article:
     crawled: date | None  # the day the page was crawled
     language: str  # "de" or "en"
     words: int  # number of words in body
+    # What the reader repaired in the page, (kind, count) sorted by kind: "mojibake",
+    # "entities", "tags", "comments", "escapes", "controls" (core.archive.REPAIR_KINDS)
+    # and ("encoding:<name>", 1) for a legacy encoding; () for a clean UTF-8 page.
+    # Not part of to_dict (the parse/show/export contract); doctor reports them.
+    repairs: tuple[tuple[str, int], ...] = ()
     # export --collapse: the ids of the other members of its cluster of
     # near-copies (() when none). None otherwise, and then no key.
     duplicates: tuple[str, ...] | None = None

@@ -89,6 +89,39 @@ class Timeline:
 
 
 @dataclass(frozen=True, slots=True)
+class SourceRepairs:
+    """The repairs of one publication's articles (`doctor`)."""
+
+    source: str | None  # None: articles whose source line was unreadable
+    articles: int  # the publication's articles in the index
+    repaired: int  # of them, those that needed at least one repair
+    counts: tuple[tuple[str, int], ...]  # (kind, repairs) summed over them, by kind
+
+    @property
+    def total(self) -> int:
+        return sum(n for _, n in self.counts)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"source": self.source, "articles": self.articles, "repaired": self.repaired,
+                "counts": dict(self.counts)}
+
+
+@dataclass(frozen=True, slots=True)
+class Repairs:
+    """What the reader repaired in the indexed articles (Article.repairs), summed."""
+
+    repaired: int  # articles that needed at least one repair
+    counts: tuple[tuple[str, int], ...]  # (kind, repairs) over all articles, by kind
+    # The publications with at least one repaired article: most repairs first
+    # (then most repaired articles, then by name).
+    by_source: tuple[SourceRepairs, ...]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"recorded": True, "repaired": self.repaired, "counts": dict(self.counts),
+                "by_source": [s.to_dict() for s in self.by_source]}
+
+
+@dataclass(frozen=True, slots=True)
 class Health:
     """How the index compares with the archive (`egovsearch doctor`)."""
 
@@ -101,13 +134,24 @@ class Health:
     # The index's side files that are missing or garbled ("vocab-de.tsv",
     # "manifest.json"): 'egovsearch index' rebuilds them.
     damaged: tuple[str, ...] = ()
+    # None: not recorded (an index built before repairs were counted), never zeros.
+    repairs: Repairs | None = None
+    # The schema version of an index built by another version of egovsearch
+    # (it needs a rebuild): its files are then not compared (missing, stale,
+    # orphaned and skipped are null in JSON), its repairs not recorded.
+    outdated: int | None = None
 
     @property
     def in_sync(self) -> bool:
-        return not (self.missing or self.stale or self.orphaned or self.damaged)
+        return not (self.missing or self.stale or self.orphaned or self.damaged or self.outdated is not None)
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON contract of `doctor -f json`: the verdict first, then the lists."""
+        compared = self.outdated is None
         return {"archive": self.archive, "articles": self.articles, "in_sync": self.in_sync,
-                "missing": list(self.missing), "stale": list(self.stale), "orphaned": list(self.orphaned),
-                "damaged": list(self.damaged), "skipped": self.skipped}
+                "outdated": self.outdated is not None,
+                "missing": list(self.missing) if compared else None,
+                "stale": list(self.stale) if compared else None,
+                "orphaned": list(self.orphaned) if compared else None,
+                "damaged": list(self.damaged), "skipped": self.skipped if compared else None,
+                "repairs": self.repairs.to_dict() if self.repairs is not None else {"recorded": False}}

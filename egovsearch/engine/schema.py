@@ -11,6 +11,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
+from whoosh.columns import BitColumn
 from whoosh.fields import ID, NUMERIC, STORED, Schema
 
 from egovsearch.core.models import Article
@@ -34,10 +35,42 @@ def build_schema() -> Schema:
         "published": NUMERIC(int, bits=32, signed=False, stored=True, sortable=True, shift_step=16),
         "crawled": STORED(),
         "fp": STORED(),  # "size mtime_ns hash": lets the manifest be rebuilt from the index
+        # What the reader repaired ("entities=3 mojibake=2"); only on articles that needed it.
+        "repairs": Repairs(),
     }
     for lang in LANGUAGES:
         fields[f"body_{lang}"] = LangText(lang)
     return Schema(**fields)
+
+
+class Repairs(STORED):  # type: ignore[misc]
+    """A stored field whose documents are also marked in a bit column (a bit per
+    document, ~2.5 KB per 20,000): doctor finds the repaired articles there and
+    reads the stored fields of those only (reading all 20,000 costs 0.19 s CPU)."""
+
+    def __init__(self) -> None:
+        self.column_type = BitColumn()
+
+    def to_column_value(self, value: Any) -> bool:
+        return True  # (only documents holding the field reach the column)
+
+    def from_column_value(self, value: Any) -> bool:
+        return bool(value)
+
+
+def pack_repairs(repairs: tuple[tuple[str, int], ...]) -> str:
+    """Article.repairs as stored: "kind=n" words, in the record's (kind) order."""
+    return " ".join(f"{kind}={n}" for kind, n in repairs)
+
+
+def unpack_repairs(stored: str) -> tuple[tuple[str, int], ...]:
+    """The stored repairs back as (kind, count) pairs; a word that does not read is dropped."""
+    out = []
+    for word in stored.split():
+        kind, _, n = word.rpartition("=")
+        if kind and n.isdigit():
+            out.append((kind, int(n)))
+    return tuple(out)
 
 
 def date_to_int(d: date | None) -> int | None:
@@ -73,4 +106,6 @@ def document(article: Article, fp: str) -> dict[str, Any]:
         doc["published"] = date_to_int(article.published)
     if article.crawled:
         doc["crawled"] = date_to_int(article.crawled)
+    if article.repairs:  # left out for a clean page: the index does not grow
+        doc["repairs"] = pack_repairs(article.repairs)
     return doc

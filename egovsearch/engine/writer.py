@@ -67,6 +67,7 @@ from egovsearch.core.errors import (
     IndexIncomplete,
     IndexLocked,
     IndexNotWritable,
+    IndexOutdated,
     IndexWriteFailed,
     NotAnArticle,
     WouldRemoveMost,
@@ -556,6 +557,41 @@ def _vocab_repairs(index_dir: Path, manifest: dict[str, Any]) -> dict[str, str]:
     return repairs
 
 
+def _copy_names(gen: int) -> tuple[str, str]:
+    return copying.CLUSTERS_NAME.format(gen), copying.SKETCHES_NAME.format(gen)
+
+
+def _stat(path: Path) -> list[int] | None:
+    try:
+        st = os.stat(path)
+    except FileNotFoundError:
+        return None
+    return [st.st_size, st.st_mtime_ns]
+
+
+def _copies_intact(index_dir: Path, gen: int, manifest: dict[str, Any]) -> bool:
+    """Whether generation `gen`'s copy files are whole: those whose size and mtime
+    the manifest recorded are taken as they are (like the vocabularies), any
+    other is read and parsed."""
+    recorded = manifest.get("copies")
+    recorded = recorded if isinstance(recorded, dict) else {}
+    clusters, sketches = _copy_names(gen)
+    for name in (clusters, sketches):
+        stat = _stat(index_dir / name)
+        if stat is None:
+            return False
+        if stat == recorded.get(name):
+            continue
+        try:
+            if name == clusters:
+                copying.clusters_from_json(read_json(index_dir / name))
+            else:
+                copying.Sketches.from_bytes((index_dir / name).read_bytes())
+        except (OSError, ValueError):
+            return False
+    return True
+
+
 def _manifest_from_index(index_dir: Path) -> dict[str, Any] | None:
     """Rebuild the manifest from the fingerprints stored in the index."""
     from egovsearch.engine.store import open_index, reading
@@ -611,8 +647,7 @@ def plan(archive: Path, index_dir: Path, *, rebuild: bool = False, force: bool =
         if behind:
             p.vocab_repair = {lang: "older than the index" for lang in LANGS}
         gen = generation(index_dir)
-        p.copies_repair = gen is not None and not all(
-            (index_dir / name.format(gen)).is_file() for name in (copying.CLUSTERS_NAME, copying.SKETCHES_NAME))
+        p.copies_repair = gen is not None and not _copies_intact(index_dir, gen, manifest)
         recorded_segments = manifest.get("segments")
         if isinstance(recorded_segments, list) and all(isinstance(x, str) for x in recorded_segments):
             p.segments = set(recorded_segments)
@@ -737,7 +772,8 @@ def update_index(archive: Path, index_dir: Path, *, rebuild: bool = False, jobs:
             if not p.to_read and not p.removed and not p.rebuild:
                 if p.copies_repair:
                     _repair_copies(archive, index_dir, p, progress)
-                if p.vocab_repair or p.manifest_repair or p.refreshed or record_segments:  # only side files
+                if p.vocab_repair or p.manifest_repair or p.refreshed or record_segments or p.copies_repair:
+                    # only side files
                     _save_state(archive, index_dir, p, [], jobs, progress, committed=False)
                 return _report(p, [], time.monotonic() - t0, cleaned)
             batches = _write(archive, index_dir, p, jobs, progress, lock_timeout)
@@ -808,6 +844,13 @@ def _write(archive: Path, index_dir: Path, p: Plan, jobs: int, progress: Progres
         except EgovsearchError:
             if not p.rebuild:
                 raise
+    if ix is not None and set(ix.schema.names()) != set(build_schema().names()):
+        # Whoosh keeps the schema an index was created with: one of another
+        # set of fields (a development build of this schema version) is
+        # replaced whole by a rebuild and refused by an update.
+        if not p.rebuild:
+            raise IndexOutdated(str(index_dir), f"{SCHEMA_VERSION} with other fields", SCHEMA_VERSION)
+        ix = None
     if ix is None:
         ix = create_in(str(index_dir), build_schema(), indexname=INDEX_NAME)
     opened: list[Any] = []
@@ -1060,6 +1103,8 @@ def _save_state(archive: Path, index_dir: Path, p: Plan, batches: list[_Batch], 
     gen = generation(index_dir)
     vocab_stats = {lang: stat for lang in LANGS if (stat := _vocab_stat(index_dir, lang)) is not None}
     manifest: dict[str, Any] = {"generation": gen, "files": files, "skipped": skipped, "vocab": vocab_stats}
+    if gen is not None:
+        manifest["copies"] = {name: stat for name in _copy_names(gen) if (stat := _stat(index_dir / name)) is not None}
     if p.segments is not None:
         manifest["segments"] = sorted(p.segments)
     write_json(index_dir / MANIFEST, manifest)
@@ -1121,6 +1166,7 @@ def _report(p: Plan, batches: list[_Batch], seconds: float, cleaned: int = 0) ->
     removed = len(p.removed) - renamed if not p.rebuild else 0
     repaired = tuple(vocabulary.path_for(Path(), lang).name for lang in sorted(p.vocab_repair))
     repaired += (MANIFEST,) if p.manifest_repair else ()
+    repaired += ("copy clusters",) if p.copies_repair else ()
     return IndexReport(added=added, updated=updated, renamed=renamed, removed=max(removed, 0),
                        unchanged=len(p.unchanged) + same, skipped=tuple(sorted(skipped, key=lambda s: s.path)),
                        seconds=seconds, rebuilt=p.rebuild, repaired=() if p.rebuild else repaired,

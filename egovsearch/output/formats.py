@@ -362,7 +362,9 @@ def _timeline_chart(tl: Timeline, out: TextIO, o: Options) -> int:
 
 
 def _health_tsv(health: Health, out: TextIO, o: Options) -> int:
-    # One "kind<TAB>path" line per file out of step (cut -f2 gives the paths).
+    # One "kind<TAB>path" line per file out of step (cut -f2 gives the paths;
+    # nothing when in sync). The repairs have no rows here: they are no files
+    # to act on, and would break both of those; -f json and the table have them.
     from egovsearch.output.text import clean
 
     n = 0
@@ -376,6 +378,13 @@ def _health_tsv(health: Health, out: TextIO, o: Options) -> int:
 
 def _health_json(health: Health, out: TextIO, o: Options) -> int:
     out.write(_json(health.to_dict(), indent=2) + "\n")
+    return 1
+
+
+def _health_table(health: Health, out: TextIO, o: Options) -> int:
+    from egovsearch.output import terminal
+
+    terminal.health_table(health, out, color=o.color)
     return 1
 
 
@@ -415,7 +424,8 @@ FORMATS: dict[str, dict[str, Writer]] = {
     "sources": {"table": _sources_table, "json": _sources_json, "csv": _sources_csv},
     "timeline": {"chart": _timeline_chart, "json": _timeline_json, "csv": _timeline_csv},
     # the index against its archive (doctor)
-    "health": {"tsv": _health_tsv, "json": _health_json},
+    # (doctor's default is table on a terminal, else tsv)
+    "health": {"tsv": _health_tsv, "json": _health_json, "table": _health_table},
     # every matching article with its body (export)
     "export": {"jsonl": _articles_jsonl, "csv": _articles_csv},
     "watches": {"table": _watches_table, "json": _watches_json},  # watch list
@@ -538,9 +548,10 @@ def write_timeline(tl: Timeline, fmt: str, out: TextIO, *, color: bool) -> None:
     write("timeline", fmt, tl, out, Options(color=color))
 
 
-def write_health(health: Health, fmt: str, out: TextIO) -> None:
-    """The index against its archive: `tsv` (a "kind<TAB>path" line per file out of step) or `json`."""
-    write("health", fmt, health, out)
+def write_health(health: Health, fmt: str, out: TextIO, *, color: bool = False) -> None:
+    """The index against its archive: `tsv` (a "kind<TAB>path" line per file out
+    of step), `json` (with the repairs) or `table` (the files, then the repairs per source)."""
+    write("health", fmt, health, out, Options(color=color))
 
 
 def write_watches(watches: Sequence[Watch], fmt: str, out: TextIO) -> None:

@@ -1,5 +1,6 @@
 """Everything drawn for a person at a terminal: hit and record tables, the
-article view, stats lines, the timeline chart, the index report and progress bar.
+article view, stats lines, the timeline chart, doctor's report, the index
+report and progress bar.
 
 The only module of egovsearch that uses Rich, and it imports Rich inside the
 functions that colour or draw tables, so that the plain (colourless) paths and
@@ -22,7 +23,7 @@ if TYPE_CHECKING:  # pragma: no cover - typing only, Rich loads lazily at run ti
     from rich.text import Text
 
     from egovsearch.core.copies import Copy
-    from egovsearch.core.reports import IndexReport, IndexStats, SourceCount, Timeline
+    from egovsearch.core.reports import Health, IndexReport, IndexStats, SourceCount, Timeline
 
 _MARK = "bold yellow not dim"  # matched terms stand out of the dim snippet
 # With NO_COLOR on a terminal: no colour, but emphasis (NO_COLOR forbids colour only).
@@ -340,6 +341,63 @@ def timeline_chart(tl: Timeline, out: TextIO, *, color: bool) -> None:
         lines.append([("undated: ", "dim"), (str(tl.undated), "")])
     lines.append([("total: ", "bold"), (str(tl.total), "bold")])
     _emit(out, lines, color)
+
+
+# --- doctor ------------------------------------------------------------------------------
+
+# The order repair kinds are listed in (core.archive.REPAIR_KINDS: a kind not
+# named here comes after them, the encodings, "encoding:<name>", last).
+_REPAIR_KINDS = ("mojibake", "entities", "tags", "comments", "escapes", "controls")
+
+
+def health_table(health: Health, out: TextIO, *, color: bool) -> None:
+    """doctor on a terminal: a line per file out of step, then the repairs as a
+    table, a row per publication (most repairs first) and a total; or the line
+    saying that they are not recorded. The verdict goes to stderr (the CLI)."""
+    from rich import box
+    from rich.table import Table
+    from rich.text import Text
+
+    lines: list[list[tuple[str, str]]] = []
+    if health.outdated is not None:
+        lines.append([("Outdated: ", "bold yellow"), (f"built by another version of egovsearch (schema "
+                      f"{health.outdated}); files not compared; run 'egovsearch index --rebuild'", "")])
+    files = [("missing", health.missing), ("stale", health.stale), ("orphaned", health.orphaned),
+             ("damaged", health.damaged)]
+    for kind, paths in files:
+        lines += [[(f"{kind:<10}", "yellow"), (one_line(path), "")] for path in paths]
+    if lines:
+        lines.append([])
+    fixes = health.repairs
+    if fixes is None:
+        lines.append([("Repairs: ", "bold"), ("not recorded (the index was built before egovsearch counted "
+                                               "them; 'egovsearch index --rebuild' counts them)", "")])
+    elif not fixes.repaired:
+        lines.append([("Repairs: ", "bold"), (f"none (all {health.articles} articles read cleanly)", "")])
+    else:
+        lines.append([("Repairs: ", "bold"), (f"{fixes.repaired} of {health.articles} articles", "")])
+    _emit(out, lines, color)
+    if fixes is None or not fixes.repaired:
+        return
+
+    order = {kind: i for i, kind in enumerate(_REPAIR_KINDS)}
+
+    def listed(counts: tuple[tuple[str, int], ...]) -> Text:
+        # A line per kind, in a fixed order (then others, then the encodings), so
+        # that rows compare and a count is never wrapped away from its kind.
+        ranked = sorted(counts, key=lambda kn: (kn[0].startswith("encoding:"), order.get(kn[0], len(order)), kn[0]))
+        return Text("\n".join(f"{kind} {n}" for kind, n in ranked))
+
+    table = Table(box=box.SIMPLE, show_edge=False, pad_edge=False, header_style="bold", show_footer=True,
+                  footer_style="bold")
+    table.add_column("Source", "Total", overflow="fold", ratio=2)
+    table.add_column("Articles", str(health.articles), justify="right", no_wrap=True)
+    table.add_column("Repaired", str(fixes.repaired), justify="right", no_wrap=True)
+    table.add_column("Repairs", listed(fixes.counts), overflow="fold", ratio=3)
+    for src in fixes.by_source:
+        name = Text(one_line(src.source)) if src.source is not None else Text("(unknown)", "dim")
+        table.add_row(name, Text(str(src.articles)), Text(str(src.repaired)), listed(src.counts))
+    _console(out, color).print(table)
 
 
 # --- stderr: index report and progress --------------------------------------------------
