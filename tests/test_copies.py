@@ -335,3 +335,32 @@ def test_cluster_file_is_json_with_the_documented_shape(built: tuple[Path, Path]
     assert data["threshold"] == cp.THRESHOLD
     assert data["clusters"][1] == [[cid(E), "Behörden Spiegel", "2021-03-10", 1.0],
                                    [cid(F), "eGovernment", "2021-03-11", data["clusters"][1][1][3]]]
+
+
+def test_worker_processes_find_the_same_clusters(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from egovsearch.engine import writer as indexer
+
+    archive, index = tmp_path / "archive", tmp_path / "index"
+    write(archive, story_pages())
+    monkeypatch.setattr(indexer, "PARALLEL_MIN", 1)
+    update_index(archive, index, jobs=2)
+    assert clusters(index) == [[cid(A), cid(B), cid(C)], [cid(E), cid(F)]]
+
+
+def test_a_failed_run_leaves_the_previous_clusters(built: tuple[Path, Path], monkeypatch: pytest.MonkeyPatch) -> None:
+    from egovsearch.engine import writer as indexer
+
+    archive, index = built
+    before = sorted(os.listdir(index))
+    write(archive, {"007_00000000000000c7.txt": page(*edited(STORY, {"Tuesday": "Monday"}))})
+
+    def full(clusters: object) -> object:  # the disk fills between the two copy files
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(indexer.copying, "clusters_to_json", full)
+    from egovsearch.core.errors import IndexWriteFailed
+
+    with pytest.raises(IndexWriteFailed):
+        update_index(archive, index)
+    assert sorted(os.listdir(index)) == before
+    assert clusters(index) == [[cid(A), cid(B), cid(C)], [cid(E), cid(F)]]
