@@ -793,9 +793,22 @@ def quantiles(values: Sequence[float]) -> dict[str, float]:
 # ---------------------------------------------------------------------------
 
 
-def simulate(archive: Path) -> list[list[str]]:
+def central_keys(keys: Mapping[str, tuple[int, str]], edges: Mapping[tuple[str, str], float]) -> dict[str, tuple[int, str]]:
+    """`keys` with a different tie-break among articles of one date: the one resembling its
+    neighbours most (the sum of its edges) first, then by id. A variant of order_key, to
+    show what it would change: the original of same-day copies then heads their cluster."""
+    weight: dict[str, float] = {}
+    for (a, b), r in edges.items():
+        weight[a] = weight.get(a, 0.0) + r
+        weight[b] = weight.get(b, 0.0) + r
+    return {aid: (day, f"{99_999_999 - round(weight.get(aid, 0.0) * 10_000):08d}{aid}")
+            for aid, (day, _) in keys.items()}
+
+
+def simulate(archive: Path, ties: str = "id") -> list[list[str]]:
     """The clusters core.copies gives for the archive, computed in this process (every page
-    parsed, candidate pairs from the bands, each checked exactly, then `cluster`)."""
+    parsed, candidate pairs from the bands, each checked exactly, then `cluster`); with
+    `ties` = "central", articles of one date are ordered by `central_keys`."""
     sh: dict[str, frozenset[int]] = {}
     keys: dict[str, tuple[int, str]] = {}
     for f in sorted(archive.rglob("*.txt")):
@@ -813,6 +826,8 @@ def simulate(archive: Path) -> list[list[str]]:
         r = K.resemblance(sh[a], sh[b])
         if r >= K.THRESHOLD:
             edges[(a, b)] = r
+    if ties == "central":
+        keys = central_keys(keys, edges)
     return [[aid for aid, _ in members] for members in K.cluster(keys, edges)]
 
 
@@ -1182,12 +1197,16 @@ def _log(msg: str) -> None:
     print(f"[copies] {msg}", file=sys.stderr, flush=True)
 
 
-def _clusters_for(archive: Path, index: Path, simulate_only: bool, egov: str) -> Iterator[tuple[str, list[list[str]]]]:
-    """('simulated', clusters), then, unless `simulate_only`, ('index', clusters)."""
+def _clusters_for(archive: Path, index: Path, simulate_only: bool, egov: str,
+                  central: bool = False) -> Iterator[tuple[str, list[list[str]]]]:
+    """('simulated', clusters), then, unless `simulate_only`, ('index', clusters); with
+    `central`, also the clusters with `central_keys`."""
     start = time.perf_counter()
     sim = simulate(archive)
     _log(f"simulated in {time.perf_counter() - start:.1f} s: {len(sim)} clusters")
     yield "simulated (core.copies in this process)", sim
+    if central:
+        yield "simulated, same-date ties by most resemblance (central_keys)", simulate(archive, "central")
     if not simulate_only:
         built, seconds = index_clusters(archive, index, egov)
         _log(f"egovsearch index in {seconds:.1f} s: {len(built)} clusters")
@@ -1206,6 +1225,8 @@ def main(argv: list[str] | None = None) -> int:
                     help="share of copies dated on the original's day (default 0: 1-6 days later)")
     ap.add_argument("--simulate", action="store_true", help="no index: clusters computed with core.copies here")
     ap.add_argument("--probes", action="store_true", help="also run the hard cases")
+    ap.add_argument("--central", action="store_true",
+                    help="also simulate same-date ties broken by resemblance (central_keys) instead of by id")
     ap.add_argument("--python", default=sys.executable, help="interpreter of the egovsearch under test")
     args = ap.parse_args(argv)
 
@@ -1224,7 +1245,8 @@ def main(argv: list[str] | None = None) -> int:
     _log(f"{len(pages)} pages in {archive}, truth in {archive.name}.truth.json ({time.perf_counter() - start:.1f} s)")
     result: dict[str, Any] = {"stories": args.stories, "seed": args.seed, "same_day": args.same_day,
                               "archive": str(archive), "runs": {}}
-    for label, clusters in _clusters_for(archive, args.work / f"{archive.name}.index", args.simulate, egov):
+    for label, clusters in _clusters_for(archive, args.work / f"{archive.name}.index", args.simulate, egov,
+                                        args.central):
         m = measure(t, clusters)
         result["runs"][label] = m
         same = f", {args.same_day:.0%} of copies on the original's day" if args.same_day else ""
@@ -1236,7 +1258,7 @@ def main(argv: list[str] | None = None) -> int:
         plist = probes(args.seed)
         ids = write_probes(parchive, plist)
         result["probes"] = {}
-        for label, clusters in _clusters_for(parchive, args.work / "probes.index", args.simulate, egov):
+        for label, clusters in _clusters_for(parchive, args.work / "probes.index", args.simulate, egov, args.central):
             rows, table = probe_report(parchive, plist, ids, clusters)
             result["probes"][label] = rows
             print(f"#### probes, {label}\n\n{table}\n")
