@@ -45,6 +45,7 @@ cost is measured with compare.py (see benchmarks/README.md).
 from __future__ import annotations
 
 import argparse
+import functools
 import hashlib
 import itertools
 import json
@@ -308,16 +309,26 @@ def doc_words(doc: Doc) -> int:
     return sum(len(s.split()) for p in doc for s in p)
 
 
-class Writer:
-    """Sentences and articles for one archive: the Zipf streams and the topics."""
+@functools.lru_cache(maxsize=2)
+def _material(stream_size: int) -> tuple[dict[str, list[str]], dict[str, list[str]], dict[str, list[str]]]:
+    """The vocabularies' heads, the Zipf token streams and the source names: the same for
+    every seed, like a language (and cached: drawing 30,000 words a language takes ~1 s)."""
+    rng = random.Random(0)
+    vocab = {lang: C._vocabulary(rng, lang) for lang in ("en", "de")}
+    streams = {lang: C._token_stream(rng, vocab[lang], stream_size) for lang in ("en", "de")}
+    # Replacement words: the common head of each vocabulary (real words and common tail words).
+    common = {lang: vocab[lang][:3000] for lang in ("en", "de")}
+    sources = dict(zip(("en", "de"), C._sources(rng), strict=True))
+    return common, streams, sources
 
-    def __init__(self, rng: random.Random, stream_size: int = 400_000) -> None:
-        self.rng = rng
-        vocab = {lang: C._vocabulary(rng, lang) for lang in ("en", "de")}
-        self.streams = {lang: C._token_stream(rng, vocab[lang], stream_size) for lang in ("en", "de")}
-        # Replacement words: the common head of each vocabulary (real words and common tail words).
-        self.common = {lang: vocab[lang][:3000] for lang in ("en", "de")}
-        self.sources = dict(zip(("en", "de"), C._sources(rng), strict=True))
+
+class Writer:
+    """Sentences and articles for one archive: the Zipf streams and the topics, and the one
+    random generator every choice is drawn from."""
+
+    def __init__(self, seed: int, stream_size: int = 400_000) -> None:
+        self.common, self.streams, self.sources = _material(stream_size)
+        self.rng = random.Random(seed)
 
     def filler(self, topic: Topic) -> str:
         """A sentence from the Zipf stream with a topic term in it: text of this article alone."""
@@ -637,12 +648,13 @@ def _story(w: Writer, story: int, pending: list[_Pending], same_day: float) -> N
             published + timedelta(days=rng.randint(1, 30)), first)
 
 
-def generate(stories: int, out_dir: Path, seed: int = 0, same_day: float = 0.0) -> list[Page]:
+def generate(stories: int, out_dir: Path, seed: int = 0, same_day: float = 0.0,
+             stream_size: int = 400_000) -> list[Page]:
     """Write the archive of `stories` stories with their copies and negatives under `out_dir`
     (created) and return its pages; the same arguments give the same bytes. A share
     `same_day` of the copies is dated on the original's day (else 1-6 days later)."""
-    rng = random.Random(seed)
-    w = Writer(rng)
+    w = Writer(seed, stream_size)
+    rng = w.rng
     pending: list[_Pending] = []
     for story in range(stories):
         _story(w, story, pending, same_day)
@@ -964,8 +976,8 @@ def _mojibake(text: str) -> str:
 
 def probes(seed: int = 0) -> list[Probe]:
     """The hard cases (each on text of its own, so they do not meet)."""
-    rng = random.Random(seed + 1000)
-    w = Writer(rng, stream_size=200_000)
+    w = Writer(seed + 1000, stream_size=200_000)
+    rng = w.rng
     en = [t for t in TOPICS if t.language == "en"]
     de = [t for t in TOPICS if t.language == "de"]
     day = date(2024, 3, 4)
