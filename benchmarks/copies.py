@@ -610,13 +610,14 @@ def _other_source(rng: random.Random, names: Sequence[str], taken: set[str]) -> 
             return s
 
 
-def _story(w: Writer, story: int, pending: list[_Pending], same_day: float) -> None:
+def _story(w: Writer, story: int, pending: list[_Pending], same_day: float,
+           length: tuple[int, int, int]) -> None:
     """One story's pages: the original, its copies, its negatives (appended to `pending`)."""
     rng = w.rng
     lang = "de" if rng.random() < C.P_GERMAN else "en"
     topic = rng.choice([t for t in TOPICS if t.language == lang])
     names = w.sources[lang]
-    words = int(rng.triangular(*WORDS))
+    words = int(rng.triangular(*length))
     quotes = rng.sample(topic.quotes, rng.randint(1, 2)) if rng.random() < 0.7 else []
     has_negative = rng.random() < P_SAME_SUBJECT
     about = rng.random() < (0.6 if has_negative else P_ABOUT)
@@ -640,7 +641,7 @@ def _story(w: Writer, story: int, pending: list[_Pending], same_day: float) -> N
             add("copy", copy, src, published + timedelta(days=delay), first,
                 edits=tuple(edits), planned=planned)
     if has_negative:
-        other = same_subject(w, topic, int(rng.triangular(*WORDS)), quotes, about)
+        other = same_subject(w, topic, int(rng.triangular(*length)), quotes, about)
         add("same-subject", other, _other_source(rng, names, taken),
             published + timedelta(days=rng.randint(-5, 10)), first)
     if rng.random() < P_UPDATE:
@@ -649,15 +650,16 @@ def _story(w: Writer, story: int, pending: list[_Pending], same_day: float) -> N
 
 
 def generate(stories: int, out_dir: Path, seed: int = 0, same_day: float = 0.0,
-             stream_size: int = 400_000) -> list[Page]:
+             stream_size: int = 400_000, words: tuple[int, int, int] = WORDS) -> list[Page]:
     """Write the archive of `stories` stories with their copies and negatives under `out_dir`
     (created) and return its pages; the same arguments give the same bytes. A share
-    `same_day` of the copies is dated on the original's day (else 1-6 days later)."""
+    `same_day` of the copies is dated on the original's day (else 1-6 days later); the
+    stories' lengths in words are drawn from a triangular distribution (low, high, mode)."""
     w = Writer(seed, stream_size)
     rng = w.rng
     pending: list[_Pending] = []
     for story in range(stories):
-        _story(w, story, pending, same_day)
+        _story(w, story, pending, same_day, words)
 
     order = list(range(len(pending)))
     rng.shuffle(order)
@@ -1201,6 +1203,54 @@ def probe_report(archive: Path, plist: Sequence[Probe], ids: Mapping[tuple[int, 
 
 
 # ---------------------------------------------------------------------------
+# Cost: builds with and without copy detection
+# ---------------------------------------------------------------------------
+
+
+def cost(archive: Path, old_rev: str, rounds: int, work: Path) -> dict[str, Any]:
+    """Full builds of `archive` by the revision `old_rev` (compare.py's worktree and
+    virtualenv) and by this checkout, alternating, `rounds` times each: wall time, CPU time
+    of the process tree (run.py's /proc samples; it depends far less on the machine's load
+    than wall time) and index size, medians and ratios new/old."""
+    import os
+    import shutil
+
+    from benchmarks import compare, run
+
+    _, old_python, old_commit = compare.checkout(old_rev)
+    sides = {"old": (run.egovsearch_script(old_python), work / "cost-old"),
+             "new": (run.egovsearch_script(sys.executable), work / "cost-new")}
+    figures: dict[str, dict[str, list[float]]] = {k: {"wall s": [], "cpu s": [], "index MB": []} for k in sides}
+    load = [os.getloadavg()[0]]
+    for i in range(rounds):
+        for label, (egov, index) in sides.items():
+            shutil.rmtree(index, ignore_errors=True)
+            r = run.run_measured([egov, "index", "--archive", str(archive), "--index", str(index), "--quiet"],
+                                 cwd=work)
+            if r.returncode:
+                raise SystemExit(f"{label} build failed: {r.stderr[-1000:]}")
+            figures[label]["wall s"].append(r.seconds)
+            figures[label]["cpu s"].append(r.cpu_s)
+            figures[label]["index MB"].append(run.dir_bytes(index) / run.MB)
+        load.append(os.getloadavg()[0])
+        _log(f"cost round {i + 1}/{rounds}: " + ", ".join(
+            f"{k} {v['wall s'][-1]:.1f} s wall {v['cpu s'][-1]:.1f} s cpu" for k, v in figures.items()))
+    med = {k: {m: statistics.median(v) for m, v in f.items()} for k, f in figures.items()}
+    return {"old": old_commit, "new": run.code_version(), "rounds": rounds, "load": load, "runs": figures,
+            "median": med, "ratio": {m: med["new"][m] / med["old"][m] for m in med["new"]}}
+
+
+def cost_table(c: Mapping[str, Any], label: str) -> str:
+    lines = [f"#### cost: {label}, old {c['old']} (no copy detection) against new {c['new']}, "
+             f"{c['rounds']} alternating builds each, load {min(c['load']):.1f}..{max(c['load']):.1f}", "",
+             "| measure | old | new | new/old | budget |", "|---|---|---|---|---|"]
+    for m in ("wall s", "cpu s", "index MB"):
+        lines.append(f"| {m} | {c['median']['old'][m]:.2f} | {c['median']['new'][m]:.2f} | "
+                     f"{c['ratio'][m]:.3f} | <= 1.10 |")
+    return "\n".join(lines)
+
+
+# ---------------------------------------------------------------------------
 # Command line
 # ---------------------------------------------------------------------------
 
@@ -1235,23 +1285,31 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--json", type=Path, help="write every figure here")
     ap.add_argument("--same-day", type=float, default=0.0,
                     help="share of copies dated on the original's day (default 0: 1-6 days later)")
+    ap.add_argument("--words", type=int, nargs=3, default=list(WORDS), metavar=("LOW", "HIGH", "MODE"),
+                    help="story length in words, triangular (default 150 800 350)")
     ap.add_argument("--simulate", action="store_true", help="no index: clusters computed with core.copies here")
     ap.add_argument("--probes", action="store_true", help="also run the hard cases")
     ap.add_argument("--central", action="store_true",
                     help="also simulate same-date ties broken by resemblance (central_keys) instead of by id")
     ap.add_argument("--python", default=sys.executable, help="interpreter of the egovsearch under test")
+    ap.add_argument("--cost", metavar="REV", help="also time full builds of the archive: REV (compare.py's "
+                    "worktree) against this checkout, alternating")
+    ap.add_argument("--cost-archive", type=Path, help="the archive --cost builds (default: the generated one)")
+    ap.add_argument("--rounds", type=int, default=3, help="builds per side for --cost (default 3)")
     args = ap.parse_args(argv)
 
     from benchmarks.run import egovsearch_script
 
     egov = egovsearch_script(args.python)
     args.work.mkdir(parents=True, exist_ok=True)
-    archive = args.work / (f"copies-{args.stories}-seed{args.seed}" + (f"-sameday{args.same_day}" if args.same_day else ""))
+    words = (args.words[0], args.words[1], args.words[2])
+    archive = args.work / (f"copies-{args.stories}-seed{args.seed}" + (f"-sameday{args.same_day}" if args.same_day else "")
+                           + (f"-words{'-'.join(map(str, words))}" if words != WORDS else ""))
     import shutil
 
     shutil.rmtree(archive, ignore_errors=True)
     start = time.perf_counter()
-    pages = generate(args.stories, archive, args.seed, args.same_day)
+    pages = generate(args.stories, archive, args.seed, args.same_day, words=words)
     t = truth(archive, pages)
     (args.work / f"{archive.name}.truth.json").write_text(json.dumps(t, indent=1, ensure_ascii=False))
     _log(f"{len(pages)} pages in {archive}, truth in {archive.name}.truth.json ({time.perf_counter() - start:.1f} s)")
@@ -1262,6 +1320,7 @@ def main(argv: list[str] | None = None) -> int:
         m = measure(t, clusters)
         result["runs"][label] = m
         same = f", {args.same_day:.0%} of copies on the original's day" if args.same_day else ""
+        same += f", {words[0]}-{words[1]} words (mode {words[2]})" if words != WORDS else ""
         print(markdown(m, f"{label}: {args.stories} stories, seed {args.seed}{same}"))
         print()
     if args.probes:
@@ -1274,6 +1333,10 @@ def main(argv: list[str] | None = None) -> int:
             rows, table = probe_report(parchive, plist, ids, clusters)
             result["probes"][label] = rows
             print(f"#### probes, {label}\n\n{table}\n")
+    if args.cost:
+        target = args.cost_archive or archive
+        result["cost"] = cost(target, args.cost, args.rounds, args.work)
+        print(cost_table(result["cost"], f"{target.name}"))
     if args.json:
         args.json.write_text(json.dumps(result, indent=1, ensure_ascii=False))
     return 0
