@@ -819,10 +819,11 @@ def central_keys(keys: Mapping[str, tuple[int, str]], edges: Mapping[tuple[str, 
             for aid, (day, _) in keys.items()}
 
 
-def simulate(archive: Path, ties: str = "id") -> list[list[str]]:
+def simulate(archive: Path, ties: str = "id", info: dict[str, Any] | None = None) -> list[list[str]]:
     """The clusters core.copies gives for the archive, computed in this process (every page
     parsed, candidate pairs from the bands, each checked exactly, then `cluster`); with
-    `ties` = "central", articles of one date are ordered by `central_keys`."""
+    `ties` = "central", articles of one date are ordered by `central_keys`. `info`, when
+    given, receives the candidate pairs and the number of edges."""
     sh: dict[str, frozenset[int]] = {}
     keys: dict[str, tuple[int, str]] = {}
     for f in sorted(archive.rglob("*.txt")):
@@ -836,23 +837,27 @@ def simulate(archive: Path, ties: str = "id") -> list[list[str]]:
     bands = {aid: K.bands(s) for aid, s in sh.items()}
     bands = {aid: b for aid, b in bands.items() if b}
     edges = {}
-    for a, b in sorted(K.candidates(bands, bands)):
+    pairs = K.candidates(bands, bands)
+    for a, b in sorted(pairs):
         r = K.resemblance(sh[a], sh[b])
         if r >= K.THRESHOLD:
             edges[(a, b)] = r
+    if info is not None:
+        info.update(candidates=pairs, edges=len(edges), articles=len(sh))
     if ties == "central":
         keys = central_keys(keys, edges)
     return [[aid for aid, _ in members] for members in K.cluster(keys, edges)]
 
 
-def index_clusters(archive: Path, index: Path, egov: str) -> tuple[list[list[str]], float]:
-    """Build the index of `archive` from scratch with `egov index` and read its clusters:
-    (clusters, build seconds)."""
+def index_clusters(archive: Path, index: Path, egov: str, fresh: bool = True) -> tuple[list[list[str]], float]:
+    """Build the index of `archive` (from scratch when `fresh`, else an incremental run)
+    with `egov index` and read its clusters: (clusters, build seconds)."""
     import shutil
 
     from egovsearch.engine.search import open_reader
 
-    shutil.rmtree(index, ignore_errors=True)
+    if fresh:
+        shutil.rmtree(index, ignore_errors=True)
     start = time.perf_counter()
     proc = subprocess.run([egov, "index", "--archive", str(archive), "--index", str(index), "--quiet"],
                           capture_output=True, text=True, stdin=subprocess.DEVNULL, cwd=index.parent)
@@ -1202,6 +1207,58 @@ def probe_report(archive: Path, plist: Sequence[Probe], ids: Mapping[tuple[int, 
     return rows, "\n".join(lines)
 
 
+def incremental(archive: Path, work: Path, egov: str, seed: int) -> list[dict[str, Any]]:
+    """Incremental index runs on a copy of `archive`, each compared with the clusters
+    computed from scratch (`simulate`) for the archive as it is then: 70% of the pages,
+    then the rest added, then 10% removed, then 5% changed (a paragraph appended, or two
+    pages' texts swapped under their names)."""
+    import shutil
+
+    rng = random.Random(seed + 7)
+    inc, index = work / "incremental", work / "incremental.index"
+    shutil.rmtree(inc, ignore_errors=True)
+    shutil.rmtree(index, ignore_errors=True)
+    shutil.copytree(archive, inc)
+    files = sorted(inc.rglob("*.txt"))
+    held = {f: f.read_bytes() for f in rng.sample(files, len(files) * 3 // 10)}
+    steps: list[dict[str, Any]] = []
+
+    def step(name: str) -> None:
+        built, seconds = index_clusters(inc, index, egov, fresh=not steps)
+        sim = simulate(inc)
+        same = sorted(map(sorted, built)) == sorted(map(sorted, sim))
+        steps.append({"step": name, "seconds": round(seconds, 2), "clusters": len(built),
+                      "simulated": len(sim), "same": same})
+        _log(f"incremental: {name}: {len(built)} clusters in {seconds:.1f} s, "
+             + ("= from scratch" if same else f"DIFFERENT from scratch ({len(sim)} clusters)"))
+
+    for f in held:
+        f.unlink()
+    step(f"{len(files) - len(held)} pages (70%)")
+    for f, data in held.items():
+        f.write_bytes(data)
+    step(f"{len(held)} pages added")
+    gone = rng.sample(files, len(files) // 10)
+    for f in gone:
+        f.unlink()
+    step(f"{len(gone)} pages removed")
+    left = sorted(set(files) - set(gone))
+    changed = rng.sample(left, max(2, len(left) // 20))
+    half = len(changed) // 2
+    for f in changed[:half]:
+        data = f.read_bytes()
+        cut = data.rfind(b"\n\n\n")  # before the source line
+        extra = b"\n\n" + " ".join(rng.choice(("more", "text", "added", "later", "today"))
+                                    for _ in range(60)).encode() + b"."
+        f.write_bytes(data[:cut] + extra + data[cut:] if cut > 0 else data + extra)
+    swap = changed[half:]
+    contents = [f.read_bytes() for f in swap]
+    for f, data in zip(swap, contents[1:] + contents[:1], strict=True):
+        f.write_bytes(data)
+    step(f"{len(changed)} pages changed")
+    return steps
+
+
 # ---------------------------------------------------------------------------
 # Cost: builds with and without copy detection
 # ---------------------------------------------------------------------------
@@ -1259,13 +1316,19 @@ def _log(msg: str) -> None:
     print(f"[copies] {msg}", file=sys.stderr, flush=True)
 
 
+_CANDIDATES: dict[Path, set[tuple[str, str]]] = {}  # the last simulation's candidate pairs, per archive
+
+
 def _clusters_for(archive: Path, index: Path, simulate_only: bool, egov: str,
                   central: bool = False) -> Iterator[tuple[str, list[list[str]]]]:
     """('simulated', clusters), then, unless `simulate_only`, ('index', clusters); with
     `central`, also the clusters with `central_keys`."""
     start = time.perf_counter()
-    sim = simulate(archive)
-    _log(f"simulated in {time.perf_counter() - start:.1f} s: {len(sim)} clusters")
+    info: dict[str, Any] = {}
+    sim = simulate(archive, info=info)
+    _log(f"simulated in {time.perf_counter() - start:.1f} s: {len(sim)} clusters; {len(info['candidates'])} "
+         f"candidate pairs checked for {info['articles']} articles, {info['edges']} at or above {K.THRESHOLD}")
+    _CANDIDATES[archive] = info["candidates"]
     yield "simulated (core.copies in this process)", sim
     if central:
         yield "simulated, same-date ties by most resemblance (central_keys)", simulate(archive, "central")
@@ -1292,6 +1355,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--central", action="store_true",
                     help="also simulate same-date ties broken by resemblance (central_keys) instead of by id")
     ap.add_argument("--python", default=sys.executable, help="interpreter of the egovsearch under test")
+    ap.add_argument("--incremental", action="store_true",
+                    help="also check incremental runs (pages added, removed, changed) against clusters from scratch")
     ap.add_argument("--cost", metavar="REV", help="also time full builds of the archive: REV (compare.py's "
                     "worktree) against this checkout, alternating")
     ap.add_argument("--cost-archive", type=Path, help="the archive --cost builds (default: the generated one)")
@@ -1319,6 +1384,14 @@ def main(argv: list[str] | None = None) -> int:
                                         args.central):
         m = measure(t, clusters)
         result["runs"][label] = m
+        if archive in _CANDIDATES and "band_misses" not in result:
+            # True copy pairs at or above the threshold that no band brought together.
+            cand = _CANDIDATES[archive]
+            due = [(min(a["id"], a["original"]), max(a["id"], a["original"])) for a in t["articles"]
+                   if a["kind"] == "copy" and a["resemblance"] >= K.THRESHOLD]
+            result["band_misses"] = [p for p in due if p not in cand]
+            result["candidates"] = len(cand)
+            _log(f"band misses: {len(result['band_misses'])} of {len(due)} copy-original pairs >= {K.THRESHOLD}")
         same = f", {args.same_day:.0%} of copies on the original's day" if args.same_day else ""
         same += f", {words[0]}-{words[1]} words (mode {words[2]})" if words != WORDS else ""
         print(markdown(m, f"{label}: {args.stories} stories, seed {args.seed}{same}"))
@@ -1333,6 +1406,12 @@ def main(argv: list[str] | None = None) -> int:
             rows, table = probe_report(parchive, plist, ids, clusters)
             result["probes"][label] = rows
             print(f"#### probes, {label}\n\n{table}\n")
+    if args.incremental:
+        result["incremental"] = incremental(archive, args.work, egov, args.seed)
+        print("#### incremental runs\n\n| step | clusters | build s | = from scratch |\n|---|---|---|---|")
+        for st in result["incremental"]:
+            print(f"| {st['step']} | {st['clusters']} | {st['seconds']:.1f} | {'yes' if st['same'] else 'NO'} |")
+        print()
     if args.cost:
         target = args.cost_archive or archive
         result["cost"] = cost(target, args.cost, args.rounds, args.work)
