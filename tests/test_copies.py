@@ -455,3 +455,17 @@ def test_a_garbled_copy_file_alone_is_found_and_made_again(built: tuple[Path, Pa
     assert update_index(archive, index).repaired == ("copy clusters",)
     assert update_index(archive, index).repaired == ()
     assert clusters(index) == before
+
+
+def test_a_reader_overtaken_by_an_index_run_is_told_to_run_again(built: tuple[Path, Path]) -> None:
+    # A command opened generation g; an index run commits g + 1 and removes g's
+    # copy files before the command reads them: nothing is damaged.
+    from egovsearch.core.errors import IndexChanged
+
+    archive, index = built
+    with open_reader(index) as r:
+        write(archive, {"007_00000000000000c7.txt": page(*edited(STORY, {"Tuesday": "Monday"}))})
+        update_index(archive, index)
+        with pytest.raises(IndexChanged, match="was updated while this command read it; run it again"):
+            r.copies()
+    assert "00000000000000c7" in clusters(index)[0]

@@ -93,6 +93,11 @@ class IndexOutdated(EgovsearchError):
         self.index_dir = index_dir
 
 
+class IndexChanged(EgovsearchError):
+    """An index run committed a new generation while a command was reading the
+    old one, and removed a file of it: run the command again (nothing is damaged)."""
+
+
 class IndexLocked(EgovsearchError):
     """Another ``egovsearch index`` holds the index's write lock."""
 

@@ -10,7 +10,16 @@ from egovsearch.core import vocab
 from egovsearch.core.errors import ArticleNotFound, EgovsearchError
 from egovsearch.core.files import read_json
 from egovsearch.core.reports import Health, Repairs, SourceRepairs
-from egovsearch.engine.store import MANIFEST, SCHEMA_VERSION, check_schema, generation, open_index, read_meta, reading
+from egovsearch.engine.store import (
+    MANIFEST,
+    SCHEMA_VERSION,
+    check_schema,
+    damaged_copy_files,
+    generation,
+    open_index,
+    read_meta,
+    reading,
+)
 
 
 def damaged_side_files(index_dir: Path) -> tuple[str, ...]:
@@ -26,27 +35,8 @@ def damaged_side_files(index_dir: Path) -> tuple[str, ...]:
         damaged.append(MANIFEST)
     gen = generation(index_dir)
     if gen is not None:
-        damaged += _damaged_copy_files(index_dir, gen)
+        damaged += damaged_copy_files(index_dir, gen)
     return tuple(damaged)
-
-
-def _damaged_copy_files(index_dir: Path, gen: int) -> list[str]:
-    """The committed generation's copy files (``core.copies``) that are missing or
-    do not parse; 'egovsearch index' makes them again."""
-    from egovsearch.core.copies import CLUSTERS_NAME, SKETCHES_NAME, Sketches, clusters_from_json
-
-    out = []
-    name = CLUSTERS_NAME.format(gen)
-    try:
-        clusters_from_json(read_json(index_dir / name))
-    except (OSError, ValueError):
-        out.append(name)
-    name = SKETCHES_NAME.format(gen)
-    try:
-        Sketches.from_bytes((index_dir / name).read_bytes())
-    except (OSError, ValueError):
-        out.append(name)
-    return out
 
 
 def health(index_dir: Path) -> Health:

@@ -31,6 +31,7 @@ not damage, and passes through unchanged.
 from __future__ import annotations
 
 import functools
+import json
 import os
 import pickle
 import re
@@ -42,13 +43,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from egovsearch.core.errors import IndexDamaged, IndexMissing, IndexOutdated
+from egovsearch.core.errors import IndexChanged, IndexDamaged, IndexMissing, IndexOutdated
 from egovsearch.core.files import read_json
 
 if TYPE_CHECKING:
     from whoosh.index import FileIndex
 
-    from egovsearch.core.copies import Copies
+    from egovsearch.core.copies import Copies, Sketches
 
 # Bump when the schema or the analysis changes in a way that needs a rebuild.
 # (Here, not in schema.py, so that checking it does not import Whoosh.)
@@ -150,24 +151,77 @@ def reading(index_dir: Path) -> Iterator[None]:
                            f"({type(e).__name__}: {e})") from e
 
 
+def copy_names(gen: int) -> tuple[str, str]:
+    """The copy files of generation `gen`: its clusters, its sketches (``core.copies``)."""
+    from egovsearch.core.copies import CLUSTERS_NAME, SKETCHES_NAME
+
+    return CLUSTERS_NAME.format(gen), SKETCHES_NAME.format(gen)
+
+
+def read_clusters(index_dir: Path, gen: int) -> Copies:
+    """Generation `gen`'s copy clusters. Raises OSError (FileNotFoundError when
+    missing) or ValueError (garbled)."""
+    from egovsearch.core.copies import clusters_from_json
+
+    with open(index_dir / copy_names(gen)[0], "rb") as f:
+        return clusters_from_json(json.loads(f.read().decode("utf-8")))
+
+
+def read_sketches(index_dir: Path, gen: int) -> Sketches:
+    """Generation `gen`'s sketches, for the next index run. Raises OSError or ValueError."""
+    from egovsearch.core.copies import Sketches
+
+    with open(index_dir / copy_names(gen)[1], "rb") as f:
+        return Sketches.from_bytes(f.read())
+
+
+def damaged_copy_files(index_dir: Path, gen: int, recorded: dict[str, Any] | None = None) -> list[str]:
+    """Generation `gen`'s copy files that are missing or do not parse. A file
+    whose [size, mtime_ns] is the one `recorded` (by the manifest) is taken as
+    whole unread, as the vocabularies are (a no-op run then reads nothing)."""
+    out = []
+    for name, read in zip(copy_names(gen), (read_clusters, read_sketches), strict=True):
+        try:
+            st = os.stat(index_dir / name)
+        except OSError:
+            out.append(name)
+            continue
+        if recorded is not None and recorded.get(name) == [st.st_size, st.st_mtime_ns]:
+            continue
+        try:
+            read(index_dir, gen)
+        except (OSError, ValueError):
+            out.append(name)
+    return out
+
+
+def old_copy_files(index_dir: Path, gen: int) -> list[str]:
+    """The copy files of generations before `gen` (gone once `gen` is committed)."""
+    return [n for n in _names(index_dir) if (m := _COPIES_RE.match(n)) and int(m.group(1)) < gen]
+
+
 def load_copies(index_dir: Path, gen: int | None) -> Copies:
-    """The copy clusters of generation `gen` (``core.copies``); none for an index
+    """The copy clusters of generation `gen` for a command; none for an index
     without a generation.
 
     Raises:
+        IndexChanged: the file is gone because an index run committed a newer
+            generation meanwhile (and removed it): nothing is damaged.
         IndexDamaged: the generation's ``copies-<gen>.json`` is missing or garbled.
     """
-    from egovsearch.core.copies import CLUSTERS_NAME, Copies, clusters_from_json
+    from egovsearch.core.copies import Copies
 
     if gen is None:
         return Copies(())
-    name = CLUSTERS_NAME.format(gen)
+    name = copy_names(gen)[0]
     try:
-        data = read_json(index_dir / name)
-        if data is None:
-            raise IndexDamaged(str(index_dir), f"{name} (the copy clusters) is missing; "
-                               "run 'egovsearch index' to make it again")
-        return clusters_from_json(data)
+        return read_clusters(index_dir, gen)
+    except FileNotFoundError:
+        if generation(index_dir) not in (None, gen):
+            raise IndexChanged(f"the index at {index_dir} was updated while this command read it; "
+                               "run it again") from None
+        raise IndexDamaged(str(index_dir), f"{name} (the copy clusters) is missing; "
+                           "run 'egovsearch index' to make it again") from None
     except ValueError as e:
         raise IndexDamaged(str(index_dir), f"{name} (the copy clusters) is garbled ({e}); "
                            "run 'egovsearch index' to make it again") from None

@@ -79,9 +79,14 @@ from egovsearch.engine.store import (
     MANIFEST,
     META,
     SCHEMA_VERSION,
+    copy_names,
+    damaged_copy_files,
     generation,
     leftovers,
+    old_copy_files,
+    read_clusters,
     read_meta,
+    read_sketches,
     remove_leftovers,
     segment_ids,
 )
@@ -531,12 +536,17 @@ def _load_manifest(index_dir: Path, archive: Path) -> tuple[dict[str, Any] | Non
     return data, False, False
 
 
-def _vocab_stat(index_dir: Path, lang: str) -> list[int] | None:
+def _stat(path: Path) -> list[int] | None:
+    """[size, mtime_ns] of a side file as the manifest records it; None when missing."""
     try:
-        st = os.stat(vocabulary.path_for(index_dir, lang))
+        st = os.stat(path)
     except FileNotFoundError:
         return None
     return [st.st_size, st.st_mtime_ns]
+
+
+def _vocab_stat(index_dir: Path, lang: str) -> list[int] | None:
+    return _stat(vocabulary.path_for(index_dir, lang))
 
 
 def _vocab_repairs(index_dir: Path, manifest: dict[str, Any]) -> dict[str, str]:
@@ -555,41 +565,6 @@ def _vocab_repairs(index_dir: Path, manifest: dict[str, Any]) -> dict[str, str]:
         if why is not None:
             repairs[lang] = why
     return repairs
-
-
-def _copy_names(gen: int) -> tuple[str, str]:
-    return copying.CLUSTERS_NAME.format(gen), copying.SKETCHES_NAME.format(gen)
-
-
-def _stat(path: Path) -> list[int] | None:
-    try:
-        st = os.stat(path)
-    except FileNotFoundError:
-        return None
-    return [st.st_size, st.st_mtime_ns]
-
-
-def _copies_intact(index_dir: Path, gen: int, manifest: dict[str, Any]) -> bool:
-    """Whether generation `gen`'s copy files are whole: those whose size and mtime
-    the manifest recorded are taken as they are (like the vocabularies), any
-    other is read and parsed."""
-    recorded = manifest.get("copies")
-    recorded = recorded if isinstance(recorded, dict) else {}
-    clusters, sketches = _copy_names(gen)
-    for name in (clusters, sketches):
-        stat = _stat(index_dir / name)
-        if stat is None:
-            return False
-        if stat == recorded.get(name):
-            continue
-        try:
-            if name == clusters:
-                copying.clusters_from_json(read_json(index_dir / name))
-            else:
-                copying.Sketches.from_bytes((index_dir / name).read_bytes())
-        except (OSError, ValueError):
-            return False
-    return True
 
 
 def _manifest_from_index(index_dir: Path) -> dict[str, Any] | None:
@@ -647,7 +622,9 @@ def plan(archive: Path, index_dir: Path, *, rebuild: bool = False, force: bool =
         if behind:
             p.vocab_repair = {lang: "older than the index" for lang in LANGS}
         gen = generation(index_dir)
-        p.copies_repair = gen is not None and not _copies_intact(index_dir, gen, manifest)
+        recorded = manifest.get("copies")
+        p.copies_repair = gen is not None and bool(
+            damaged_copy_files(index_dir, gen, recorded if isinstance(recorded, dict) else None))
         recorded_segments = manifest.get("segments")
         if isinstance(recorded_segments, list) and all(isinstance(x, str) for x in recorded_segments):
             p.segments = set(recorded_segments)
@@ -942,12 +919,9 @@ def _old_copies(index_dir: Path, p: Plan) -> tuple[copying.Sketches | None, copy
     if p.rebuild or gen is None:
         return None, copying.Copies(())
     try:
-        with open(index_dir / copying.SKETCHES_NAME.format(gen), "rb") as f:
-            sketches = copying.Sketches.from_bytes(f.read())
-        clusters = copying.clusters_from_json(read_json(index_dir / copying.CLUSTERS_NAME.format(gen)))
+        return read_sketches(index_dir, gen), read_clusters(index_dir, gen)
     except (OSError, ValueError):
         return None, copying.Copies(())
-    return sketches, clusters
 
 
 def _write_copies(archive: Path, index_dir: Path, p: Plan, batches: list[_Batch], ix: Any, gen: int) -> None:
@@ -995,8 +969,9 @@ def _write_copies(archive: Path, index_dir: Path, p: Plan, batches: list[_Batch]
     finally:
         if searcher is not None:
             searcher.close()
-    write_atomic(index_dir / copying.SKETCHES_NAME.format(gen), up.sketches.to_bytes())
-    write_json(index_dir / copying.CLUSTERS_NAME.format(gen), copying.clusters_to_json(members))
+    clusters_name, sketches_name = copy_names(gen)
+    write_atomic(index_dir / sketches_name, up.sketches.to_bytes())
+    write_json(index_dir / clusters_name, copying.clusters_to_json(members))
 
 
 def _repair_copies(archive: Path, index_dir: Path, p: Plan, progress: Progress | None) -> None:
@@ -1013,13 +988,11 @@ def _repair_copies(archive: Path, index_dir: Path, p: Plan, progress: Progress |
 
 def _remove_old_copies(index_dir: Path, gen: int) -> None:
     """The copy files of generations before `gen`, once `gen` is committed."""
-    for name in os.listdir(index_dir):
-        m = re.fullmatch(r"copies-(\d+)\.(?:json|bin)", name)
-        if m and int(m.group(1)) < gen:
-            try:
-                os.unlink(index_dir / name)
-            except FileNotFoundError:
-                pass
+    for name in old_copy_files(index_dir, gen):
+        try:
+            os.unlink(index_dir / name)
+        except FileNotFoundError:
+            pass
 
 
 def _record_files(storage: Any, opened: list[Any]) -> None:
@@ -1104,7 +1077,7 @@ def _save_state(archive: Path, index_dir: Path, p: Plan, batches: list[_Batch], 
     vocab_stats = {lang: stat for lang in LANGS if (stat := _vocab_stat(index_dir, lang)) is not None}
     manifest: dict[str, Any] = {"generation": gen, "files": files, "skipped": skipped, "vocab": vocab_stats}
     if gen is not None:
-        manifest["copies"] = {name: stat for name in _copy_names(gen) if (stat := _stat(index_dir / name)) is not None}
+        manifest["copies"] = {name: stat for name in copy_names(gen) if (stat := _stat(index_dir / name)) is not None}
     if p.segments is not None:
         manifest["segments"] = sorted(p.segments)
     write_json(index_dir / MANIFEST, manifest)
