@@ -833,7 +833,7 @@ def simulate(archive: Path, ties: str = "id", info: dict[str, Any] | None = None
         except NotAnArticle:
             continue
         sh[art.id] = K.shingles(art.body)
-        keys[art.id] = K.order_key(art.id, art.published)
+        keys[art.id] = K.order_key(art.id, int(art.published.strftime("%Y%m%d")) if art.published else None)
     bands = {aid: K.bands(s) for aid, s in sh.items()}
     bands = {aid: b for aid, b in bands.items() if b}
     edges = {}

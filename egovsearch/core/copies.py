@@ -249,18 +249,9 @@ def candidates(new: Mapping[str, bytes], every: Mapping[str, bytes]) -> set[tupl
     return {(ids[x], ids[y]) if ids[x] < ids[y] else (ids[y], ids[x]) for x, y in rows}
 
 
-def day_to_date(day: int) -> date | None:
-    """yyyymmdd -> date; None for 0 or an impossible day."""
-    try:
-        return date(day // 10000, day // 100 % 100, day % 100) if day else None
-    except ValueError:
-        return None
-
-
-def order_key(aid: str, published: date | int | None) -> tuple[int, str]:
-    """The order in which articles head clusters: earliest first, undated last, then by id."""
-    if isinstance(published, date):
-        published = published.year * 10000 + published.month * 100 + published.day
+def order_key(aid: str, published: int | None) -> tuple[int, str]:
+    """The order in which articles head clusters: earliest first (`published`
+    yyyymmdd; 0 or None undated, last), then by id."""
     return (published or 99999999, aid)
 
 

@@ -202,7 +202,7 @@ class _Batch:
 def _feed(add: Callable[..., None], root: str, items: list[ToRead],
           tick: Callable[[], None], delete: Callable[[str], None] | None = None) -> _Batch:
     """Parse the files of `items` and add their documents."""
-    from egovsearch.engine.schema import document
+    from egovsearch.engine.schema import date_to_int, document
 
     batch = _Batch()
     for rel, size, mtime, old_hash in items:
@@ -221,14 +221,9 @@ def _feed(add: Callable[..., None], root: str, items: list[ToRead],
         add(**document(art, f"{size} {mtime} {digest}"))
         batch.docs += 1
         batch.added[rel] = entry
-        batch.sketch[rel] = (copying.bands(copying.shingles(art.body)), _day(art.published), art.source)
+        batch.sketch[rel] = (copying.bands(copying.shingles(art.body)), date_to_int(art.published) or 0, art.source)
         batch.vocab[art.language].update(vocabulary.words(art.body, art.language))
     return batch
-
-
-def _day(d: Any) -> int:
-    """yyyymmdd of a date, 0 for None (core.copies' order key)."""
-    return d.year * 10000 + d.month * 100 + d.day if d is not None else 0
 
 
 _counter: Any = None
@@ -927,6 +922,8 @@ def _old_copies(index_dir: Path, p: Plan) -> tuple[copying.Sketches | None, copy
 def _write_copies(archive: Path, index_dir: Path, p: Plan, batches: list[_Batch], ix: Any, gen: int) -> None:
     """Pair up this run's articles with every other and write generation
     `gen`'s copy files (before its table of contents: they commit with it)."""
+    from egovsearch.engine.schema import date_to_int, int_to_date
+
     old, old_clusters = _old_copies(index_dir, p)
     current = _current_ids(p, batches)
     fresh: dict[str, tuple[bytes, int]] = {}
@@ -944,7 +941,7 @@ def _write_copies(archive: Path, index_dir: Path, p: Plan, batches: list[_Batch]
             art, _ = arc.read_article(root, rel)
         except NotAnArticle:
             return None
-        return art.body, _day(art.published)
+        return art.body, date_to_int(art.published) or 0
 
     up = copying.update(old, current, fresh, touched, read)
     searcher = None
@@ -957,13 +954,13 @@ def _write_copies(archive: Path, index_dir: Path, p: Plan, batches: list[_Batch]
                     source, day = sources[aid]
                 elif (known := old_clusters.cluster_of(aid)) is not None:
                     m = next(m for m in known.members if m.id == aid)
-                    source, day = m.source, _day(m.published)
+                    source, day = m.source, date_to_int(m.published) or 0
                 else:  # an article indexed before, with its first copy now
                     if searcher is None:
                         searcher = ix.searcher()
                     stored = searcher.document(id=aid) or {}
                     source, day = stored.get("source"), stored.get("published") or 0
-                published = copying.day_to_date(day)
+                published = int_to_date(day)
                 row.append(copying.Copy(aid, source, published, r))
             members.append(copying.Cluster(tuple(row)))
     finally:
