@@ -311,8 +311,9 @@ _MOJIBAKE = f"[\u00c2-\u00df]{_CONT}|[\u00e0-\u00ef]{_CONT}{{2}}|[\u00f0-\u00f4]
 _CHARREF = r"&(#[0-9]+;?|#[xX][0-9a-fA-F]+;?|[^\t\n\f <&#;]{1,32};?)"
 
 # The kinds of repair clean_text counts (Article.repairs; decoding adds
-# "encoding:<name>"). README's doctor section documents them.
-REPAIR_KINDS = ("comments", "controls", "entities", "escapes", "mojibake", "tags")
+# "encoding:<name>"), in the order doctor lists them. README's doctor section
+# documents them.
+REPAIR_KINDS = ("mojibake", "entities", "tags", "comments", "escapes", "controls")
 
 
 def _fix_mojibake_match(m: re.Match[str]) -> str:

@@ -345,11 +345,6 @@ def timeline_chart(tl: Timeline, out: TextIO, *, color: bool) -> None:
 
 # --- doctor ------------------------------------------------------------------------------
 
-# The order repair kinds are listed in (core.archive.REPAIR_KINDS: a kind not
-# named here comes after them, the encodings, "encoding:<name>", last).
-_REPAIR_KINDS = ("mojibake", "entities", "tags", "comments", "escapes", "controls")
-
-
 def health_table(health: Health, out: TextIO, *, color: bool) -> None:
     """doctor on a terminal: a line per file out of step, then the repairs as a
     table, a row per publication (most repairs first) and a total; or the line
@@ -380,7 +375,11 @@ def health_table(health: Health, out: TextIO, *, color: bool) -> None:
     if fixes is None or not fixes.repaired:
         return
 
-    order = {kind: i for i, kind in enumerate(_REPAIR_KINDS)}
+    from egovsearch.core.archive import REPAIR_KINDS
+
+    # core.archive's order; a kind it does not name after them, the encodings
+    # ("encoding:<name>") last.
+    order = {kind: i for i, kind in enumerate(REPAIR_KINDS)}
 
     def listed(counts: tuple[tuple[str, int], ...]) -> Text:
         # A line per kind, in a fixed order (then others, then the encodings), so
