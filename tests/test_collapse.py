@@ -243,7 +243,7 @@ def test_without_collapse_the_clusters_are_not_read(ix: Path, monkeypatch: pytes
         raise AssertionError("the copy clusters were read")
 
     monkeypatch.setattr(Reader, "copies", fail)
-    monkeypatch.setattr(Reader, "cluster_numbers", fail)
+    monkeypatch.setattr(Reader, "ids", fail)
     for fmt in ("json", "csv", "tsv", "ids", "table"):
         ok(run(ix, "query", *Q, "-f", fmt))
     ok(run(ix, "query", *Q, "--count"))
@@ -426,11 +426,7 @@ def test_stats_table_line_in_the_singular_and_none_without_copies() -> None:
     assert not any(line.startswith("Copies") for line in lines(0, 0))
 
 
-@pytest.mark.parametrize("per_clustered", [0, 8, 1000])
-def test_fold_keys_from_stored_ids_or_cluster_numbers_agree(ix: Path, monkeypatch: pytest.MonkeyPatch,
-                                                            per_clustered: int) -> None:
-    # 0: every lookup through Reader.cluster_numbers; else through the stored ids.
-    monkeypatch.setattr(runner_module, "_STORED_PER_CLUSTERED", per_clustered)
+def test_fold_keys_from_the_id_column(ix: Path) -> None:
     with runner_module.Session(ix) as s:
         for sort in ("relevance", "newest"):
             req = SearchRequest(query="digital identity OR Akte", sort=sort, collapse=True, limit=None)

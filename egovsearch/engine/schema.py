@@ -24,8 +24,10 @@ def build_schema() -> Schema:
         "path": ID(stored=True, unique=True),  # the unique key: ids may repeat (copies)
         # Derived from the path; indexed (one term) so that its lexicon is the sorted
         # id list: id prefixes resolve and the table's shortest unique prefixes are
-        # found with one seek each. Copies of a page share an id.
-        "id": ID(stored=True),
+        # found with one seek each. Copies of a page share an id. A column too:
+        # --collapse reads the ids of every match (~5 us a document against
+        # ~22-40 us for its stored fields; 16 bytes an article).
+        "id": ID(stored=True, sortable=True),
         "title": STORED(),
         "source": ID(stored=True, sortable=True),  # display name, for facets
         "source_key": ID(),  # folded name, for case/umlaut-insensitive filters

@@ -167,7 +167,6 @@ class Reader:
         # under the same filters (Whoosh recomputes a filter at each search).
         self._filters: dict[n.Node, set[int]] = {}
         self._copies: Copies | None = None
-        self._cluster_numbers: dict[int, int] | None = None
 
     @contextmanager
     def reading(self) -> Iterator[None]:
@@ -422,17 +421,12 @@ class Reader:
             self._copies = load_copies(self.index_dir, self._s.reader().generation()) if self.index_dir else Copies(())
         return self._copies
 
-    def cluster_numbers(self) -> dict[int, int]:
-        """Document number -> cluster number (``copies().clusters`` index) of every
-        live document of a clustered article (a term lookup per clustered id)."""
-        if self._cluster_numbers is None:
-            out: dict[int, int] = {}
-            for i, c in enumerate(self.copies().clusters):
-                for m in c.members:
-                    for d in self._s.docs_for_query(wq.Term("id", m.id)):
-                        out[int(d)] = i
-            self._cluster_numbers = out
-        return self._cluster_numbers
+    def ids(self, docnums: Sequence[int]) -> list[str]:
+        """The ids of documents, from the id column (no stored fields read)."""
+        if not docnums:  # (an empty index's reader has no columns at all)
+            return []
+        column = self._s.reader().column_reader("id")
+        return [column[d] for d in docnums]
 
 
 @contextmanager

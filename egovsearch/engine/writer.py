@@ -816,9 +816,9 @@ def _write(archive: Path, index_dir: Path, p: Plan, jobs: int, progress: Progres
         except EgovsearchError:
             if not p.rebuild:
                 raise
-    if ix is not None and set(ix.schema.names()) != set(build_schema().names()):
-        # Whoosh keeps the schema an index was created with: one of another
-        # set of fields (a development build of this schema version) is
+    if ix is not None and _fields(ix.schema) != _fields(build_schema()):
+        # Whoosh keeps the schema an index was created with: one of other
+        # fields or columns (a development build of this schema version) is
         # replaced whole by a rebuild and refused by an update.
         if not p.rebuild:
             raise IndexOutdated(str(index_dir), f"{SCHEMA_VERSION} with other fields", SCHEMA_VERSION)
@@ -895,6 +895,11 @@ def _write(archive: Path, index_dir: Path, p: Plan, jobs: int, progress: Progres
     p.segments = {seg.segment_id() for seg in ix._segments()}
     _save_state(archive, index_dir, p, batches, jobs, progress)
     return batches
+
+
+def _fields(schema: Any) -> set[tuple[str, str, bool]]:
+    """A schema's fields as far as an index holds them: name, type, column or not."""
+    return {(name, type(f).__name__, f.column_type is not None) for name, f in schema.items()}
 
 
 def _current_ids(p: Plan, batches: list[_Batch]) -> dict[str, str]:

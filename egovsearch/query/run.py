@@ -157,42 +157,22 @@ class Session:
         return SearchResult(total=total, hits=hits, archive=reader.archive, suggestion=suggestion)
 
 
-# Under --collapse a document folds by its cluster of near-copies. Which one
-# is learned from its stored id (about 40 us a document, read with the page's
-# fields in bulk) or from Reader.cluster_numbers (about 330 us per clustered
-# article, a term lookup per id and segment: 1.3 s for the 4,000 clustered of
-# 20,000 articles, measured), whichever reads less: the stored ids while the
-# documents to learn are fewer than this many times the clustered articles.
-_STORED_PER_CLUSTERED = 8
-
-
 class CopyKeys:
     """What documents fold by under --collapse: ~number (negative) of their
-    cluster of near-copies, else themselves. Learned as asked and kept (a
-    Session keeps one per open reader); an index without copies reads nothing."""
+    cluster of near-copies, else themselves, from their ids (the id column).
+    An index without copies reads nothing."""
 
     def __init__(self, reader: Reader) -> None:
         self._reader = reader
         self.copies = reader.copies()
-        self._keys: dict[int, int] = {}
-        self._numbers: Mapping[int, int] | None = None
 
     def keys(self, docnums: Sequence[int]) -> list[int]:
         """The fold key of each document of `docnums`."""
         if not self.copies.clusters:
             return list(docnums)
-        if self._numbers is None:
-            known = self._keys
-            missing = [d for d in docnums if d not in known]
-            if len(missing) <= _STORED_PER_CLUSTERED * self.copies.articles:
-                number = self.copies.number
-                for d, f in zip(missing, self._reader.stored_many(missing), strict=True):
-                    n = number(f.id)
-                    known[d] = d if n is None else ~n
-                return [known[d] for d in docnums]
-            self._numbers = self._reader.cluster_numbers()
-        get = self._numbers.get
-        return [d if (n := get(d)) is None else ~n for d in docnums]
+        number = self.copies.number
+        return [d if (n := number(aid)) is None else ~n
+                for d, aid in zip(docnums, self._reader.ids(docnums), strict=True)]
 
 
 def first_of_each(keys: Sequence[int]) -> list[int]:
