@@ -67,21 +67,14 @@ def stats(index_dir: Path) -> IndexStats:
 
 
 def article(index_dir: Path, ref: str, highlight: str | None = None
-            ) -> tuple[Article, tuple[tuple[int, int], ...], tuple[str, ...]]:
+            ) -> tuple[Article, tuple[tuple[int, int], ...], tuple[str, ...], tuple[Copy, ...]]:
     """One article by id, unique id prefix or path: (article, highlight spans,
-    absolute paths: the one asked for first, then its byte-identical copies)."""
+    absolute paths: the one asked for first, then its byte-identical copies,
+    its near-copies: the other members of its cluster, each with its
+    resemblance to the cluster's first member; () when it has none)."""
     from egovsearch.query import explore
 
     return explore.article(index_dir, ref, highlight)
-
-
-def article_copies(index_dir: Path, ref: str) -> tuple[Copy, ...]:
-    """The near-copies of an article (by id, unique id prefix or path): the
-    other members of its cluster, each with its resemblance to the cluster's
-    first member; () when it has none."""
-    from egovsearch.query import explore
-
-    return explore.article_copies(index_dir, ref)
 
 
 def similar(index_dir: Path, ref: str, limit: int = 10) -> SearchResult:

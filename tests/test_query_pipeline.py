@@ -162,7 +162,7 @@ def test_explain_counts_title_candidates(ix: Path) -> None:
 
 
 def test_show_highlight_compiles_without_searching(ix: Path) -> None:
-    art, marks, _ = explore.article(ix, "00000000000000a3", highlight="title:council")
+    art, marks, _, _ = explore.article(ix, "00000000000000a3", highlight="title:council")
     assert [art.body[a:b] for a, b in marks] == ["council"]
 
 

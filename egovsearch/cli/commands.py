@@ -393,13 +393,11 @@ def show(
     from egovsearch.output.pager import page
 
     with user_errors():
-        ix = index_path(index_dir)
-        art, marks, paths = api.article(ix, ref, highlight)
+        art, marks, paths, copies = api.article(index_path(index_dir), ref, highlight)
         if raw:
             with open(paths[0], "rb") as f:
                 sys.stdout.buffer.write(f.read())
             return
-        copies = api.article_copies(ix, ref)
         color = _color(sys.stdout)
         page(lambda out: formats.write_article(art, fmt, out, color=color, marks=marks, paths=paths,
                                                emphasis=_tty(sys.stdout), copies=copies),

@@ -213,9 +213,11 @@ def _read(archive: str, rel: str) -> Article:
 
 
 def article(index_dir: Path, ref: str, highlight: str | None = None
-            ) -> tuple[Article, tuple[tuple[int, int], ...], tuple[str, ...]]:
-    """The whole article, spans of `highlight`'s terms in its body, and its
-    absolute paths: the one asked for first, then any copies (the same id)."""
+            ) -> tuple[Article, tuple[tuple[int, int], ...], tuple[str, ...], tuple[Copy, ...]]:
+    """The whole article, spans of `highlight`'s terms in its body, its
+    absolute paths (the one asked for first, then any byte-identical copies:
+    the same id), and its near-copies: the other members of its cluster, the
+    cluster's first member first, each with its resemblance to that member."""
     with open_reader(index_dir) as r:
         found = _resolve(r, ref)
         art = _read(r.archive, found.stored.path)
@@ -226,17 +228,9 @@ def article(index_dir: Path, ref: str, highlight: str | None = None
             terms = compile_request(index_dir, SearchRequest(query=highlight)).terms_of(art.language)
             marks = tuple(match_spans(art.body, art.language, terms))
         archive = r.archive
-    return art, marks, tuple(os.path.join(archive, p) for p in found.paths)
-
-
-def article_copies(index_dir: Path, ref: str) -> tuple[Copy, ...]:
-    """The near-copies of an article (by id, unique id prefix or path): the
-    other members of its cluster, the cluster's first member first (each with
-    its resemblance to that first member); () when it has none."""
-    with open_reader(index_dir) as r:
-        aid = _resolve(r, ref).stored.id
-        cluster = r.copies().cluster_of(aid)
-    return cluster.others(aid) if cluster is not None else ()
+        cluster = r.copies().cluster_of(found.stored.id)
+    copies = cluster.others(found.stored.id) if cluster is not None else ()
+    return art, marks, tuple(os.path.join(archive, p) for p in found.paths), copies
 
 
 def similar(index_dir: Path, ref: str, limit: int = 10) -> SearchResult:
