@@ -41,7 +41,6 @@ from egovsearch.cli.options import (
     StatsFormatOpt,
     TimelineFormatOpt,
     UntilOpt,
-    cross_language,
     index_path,
 )
 from egovsearch.core.errors import EgovsearchError, ExitCode, UsageError
@@ -85,7 +84,10 @@ def _query_text(words: list[str] | None, optional: bool) -> str | None:
 
 def _request(query: str | None, source: list[str] | None, since: str | None, until: str | None,
              lang: Lang | None, sort: Sort = Sort.relevance, limit: int | None = None,
-             offset: int = 0, half_life: str | None = None, collapse: bool = False) -> SearchRequest:
+             offset: int = 0, half_life: str | None = None, collapse: bool = False, cross: bool = False,
+             glossary: Path | None = None) -> SearchRequest:
+    """The request of a command's query options. The glossary counts only with
+    -x (-x/--cross-language): EGOVSEARCH_GLOSSARY may be set for every command."""
     from egovsearch.core.models import SearchRequest
 
     extra: dict[str, Any] = {}
@@ -102,7 +104,8 @@ def _request(query: str | None, source: list[str] | None, since: str | None, unt
         lo, hi = user_range(since, until)
     return SearchRequest(query=query, sources=tuple(source or ()), since=lo, until=hi,
                          language=lang.value if lang else None, sort=sort.value, limit=limit, offset=offset,
-                         collapse=collapse, **extra)
+                         collapse=collapse, cross_language=cross,
+                         glossary=str(glossary) if cross and glossary is not None else None, **extra)
 
 
 def _fields(value: str | None, fmt: str | None, count: bool) -> tuple[str, ...] | None:
@@ -185,8 +188,7 @@ def query(
             raise UsageError("--fields duplicates works with --collapse only")
         shown = DEFAULT_LIMIT if limit is None else limit
         base = _request(text, source, since, until, lang, sort, None if all_ else (0 if count else shown), offset,
-                        half_life, collapse)
-        base = cross_language(base, cross, glossary)
+                        half_life, collapse, cross, glossary)
         index = index_path(index_dir)
         from egovsearch import api
         from egovsearch.output.text import clean
@@ -431,7 +433,7 @@ def sources(
         ix = index_path(index_dir)
         text = _query_text(words, optional=True)
         faceted = text is not None or bool(source or since or until or lang)
-        req = cross_language(_request(text, source, since, until, lang), cross, glossary)
+        req = _request(text, source, since, until, lang, cross=cross, glossary=glossary)
         rows = api.source_facets(ix, req) if faceted else api.sources(ix)
         page(lambda out: formats.write_sources(rows, fmt, out, color=_color(sys.stdout)),
              sys.stdout, tty=_tty(sys.stdout) and fmt == "table")
@@ -464,7 +466,7 @@ def timeline(
     with user_errors():
         ix = index_path(index_dir)
         text = _query_text(words, optional=True)  # no query: every article
-        req = cross_language(_request(text, source, since, until, lang, collapse=collapse), cross, glossary)
+        req = _request(text, source, since, until, lang, collapse=collapse, cross=cross, glossary=glossary)
         _source_notes(ix, req.sources)
         tl = api.timeline(ix, req, by.value)
         page(lambda out: formats.write_timeline(tl, fmt, out, color=_color(sys.stdout)),
@@ -522,7 +524,7 @@ def export(
 
     with user_errors():
         text = _query_text(words, optional=True)  # no query: every article
-        req = cross_language(_request(text, source, since, until, lang, collapse=collapse), cross, glossary)
+        req = _request(text, source, since, until, lang, collapse=collapse, cross=cross, glossary=glossary)
         ix = index_path(index_dir)
         _source_notes(ix, req.sources)
         archive = api.recorded_archive(ix)  # paths absolute, as in every format

@@ -11,14 +11,11 @@ from __future__ import annotations
 import os
 from enum import Enum
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import Annotated, Any
 
 import typer
 
 from egovsearch.output import formats
-
-if TYPE_CHECKING:
-    from egovsearch.core.models import SearchRequest
 
 
 class Sort(str, Enum):
@@ -137,13 +134,3 @@ GlossaryOpt = Annotated[Path | None, typer.Option(
     "--glossary", envvar="EGOVSEARCH_GLOSSARY", metavar="FILE",
     help="With -x: your own entries (german<TAB>english lines, '|' between alternatives, '#' comments), "
          "added to the shipped glossary; read only with -x.")]
-
-
-def cross_language(request: SearchRequest, on: bool, glossary: Path | None) -> SearchRequest:
-    """`request` (a SearchRequest) with -x and --glossary applied: the glossary
-    file counts only with -x (EGOVSEARCH_GLOSSARY may be set for every command)."""
-    if not on:
-        return request
-    from dataclasses import replace
-
-    return replace(request, cross_language=True, glossary=str(glossary) if glossary is not None else None)
