@@ -442,3 +442,11 @@ def test_csv_header_has_duplicates_even_when_the_first_search_finds_nothing(ix: 
     assert [(row[0], row[1], row[-1]) for row in rows[1:]] == [("Akte", Y1, Y2)]
     r = ok(run(ix, "query", "nothingzzz", "--collapse", "--sort", "hybrid", "-f", "csv"), 1)
     assert r.stdout == ",".join([*HIT_KEYS, "hybrid", "duplicates"]) + "\n"
+
+
+def test_csv_header_has_hybrid_even_when_the_first_search_finds_nothing(ix: Path) -> None:
+    # (The same rule as duplicates: the columns follow from the request.)
+    r = ok(run(ix, "query", "--stdin", "--sort", "hybrid", "-f", "csv", stdin="nothingzzz\nAkte\n"))
+    rows = list(csv.reader(io.StringIO(r.stdout)))
+    assert rows[0] == ["query", *HIT_KEYS, "hybrid"]
+    assert all(row[-1] for row in rows[1:]) and len(rows) > 1

@@ -244,11 +244,13 @@ def _run_in(session: Session, index: Path, base: SearchRequest, queries: Iterabl
     from egovsearch.output.text import clean
 
     chosen = fmt or ("table" if _tty(sys.stdout) else "tsv")
-    if chosen == "csv" and fields is None and base.collapse:
-        # The header names its duplicates column even when the first search finds nothing.
+    if chosen == "csv" and fields is None:
+        # The columns follow from the request, not from the first search's hits:
+        # a --stdin batch whose first line finds nothing still names them.
         from egovsearch.core.models import HIT_FIELDS
 
-        fields = (*HIT_FIELDS, *(("hybrid",) if base.sort == "hybrid" else ()), "duplicates")
+        fields = (*HIT_FIELDS, *(("hybrid",) if base.sort == "hybrid" else ()),
+                  *(("duplicates",) if base.collapse else ()))
     # Snippets only for the formats (and --fields) that print them; a "Did you
     # mean" (when nothing matched) only where a person reads it: the table.
     snippets = not count and formats.prints_snippets(chosen, fields)
