@@ -118,7 +118,8 @@ def test_piped_query_on_the_seeds_is_tsv(tmp_path: Path) -> None:
     assert "rich" not in names  # tsv to a pipe needs no Rich
     # nor the index run's code and records (each dataclass costs ~0.6 ms to create),
     # nor subprocess, which Typer imports for what a query never does (egovsearch/cli/__init__.py)
-    assert not {"egovsearch.core.reports", "egovsearch.engine.writer", "egovsearch.query.explore", "subprocess"} & names
+    assert not {"egovsearch.core.reports", "egovsearch.engine.writer", "egovsearch.query.explore", "subprocess",
+                "egovsearch.core.copies", "egovsearch.query.glossary"} & names  # (--collapse's, -x's)
     (line,) = proc.stdout.splitlines()
     fields = line.split("\t")
     assert len(fields) == 5, fields

@@ -19,20 +19,22 @@ from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
 from pickle import loads
-from typing import Any, cast
+from typing import TYPE_CHECKING, Any, cast
 
 from whoosh import query as wq
 from whoosh.codec.whoosh3 import STORED_COLUMN
 from whoosh.columns import CompressedBytesColumn, PickleColumn
 from whoosh.matching import ListMatcher, NullMatcher
 
-from egovsearch.core.copies import Copies
 from egovsearch.core.textfold import fold
 from egovsearch.engine import nodes as n
 from egovsearch.engine.analysis import analysis
 from egovsearch.engine.schema import date_to_int, int_to_date
 from egovsearch.engine.scoring import FastPhrase, best_first, by_date, hybrid, matches, oldest_date
 from egovsearch.engine.store import load_copies, open_index, read_meta, reading
+
+if TYPE_CHECKING:
+    from egovsearch.core.copies import Copies
 
 Ranked = list[tuple[float, int]]  # (score, global document number)
 
@@ -418,7 +420,13 @@ class Reader:
             IndexDamaged: its ``copies-<generation>.json`` is missing or garbled.
         """
         if self._copies is None:
-            self._copies = load_copies(self.index_dir, self._s.reader().generation()) if self.index_dir else Copies(())
+            # (core.copies loads here: its records cost a plain query ~5 ms to define)
+            if self.index_dir is None:
+                from egovsearch.core.copies import Copies
+
+                self._copies = Copies(())
+            else:
+                self._copies = load_copies(self.index_dir, self._s.reader().generation())
         return self._copies
 
     def ids(self, docnums: Sequence[int]) -> list[str]:

@@ -18,15 +18,17 @@ from contextlib import ExitStack
 from dataclasses import replace
 from datetime import date
 from pathlib import Path
-from typing import cast
+from typing import TYPE_CHECKING, cast
 
-from egovsearch.core.copies import Copies
 from egovsearch.core.models import Hit, SearchRequest, SearchResult
 from egovsearch.core.textfold import fold_name
 from egovsearch.engine.nodes import InTitle
 from egovsearch.engine.search import Reader, Stored, TitleCheck, open_reader
 from egovsearch.engine.store import generation
 from egovsearch.query.compile import Compiled, compile_request
+
+if TYPE_CHECKING:
+    from egovsearch.core.copies import Copies
 
 Marks = tuple[tuple[int, int], ...]
 
