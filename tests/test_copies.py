@@ -481,3 +481,11 @@ def test_a_reader_overtaken_by_an_index_run_is_told_to_run_again(built: tuple[Pa
         with pytest.raises(IndexChanged, match="was updated while this command read it; run it again"):
             r.copies()
     assert "00000000000000c7" in clusters(index)[0]
+
+
+def test_a_huge_page_is_compared_by_its_first_characters() -> None:
+    text = " ".join(f"w{i}" for i in range(60_000))
+    assert len(text) > cp.MAX_CHARS
+    assert cp.shingles(text) == cp.shingles(text[:cp.MAX_CHARS])
+    assert cp.shingles(text) == cp.shingles(text[:cp.MAX_CHARS] + " an entirely different tail " * 1000)
+    assert len(cp.shingles(text)) < 60_000 - cp.SHINGLE + 1  # not every word
