@@ -489,3 +489,10 @@ def test_a_huge_page_is_compared_by_its_first_characters() -> None:
     assert cp.shingles(text) == cp.shingles(text[:cp.MAX_CHARS])
     assert cp.shingles(text) == cp.shingles(text[:cp.MAX_CHARS] + " an entirely different tail " * 1000)
     assert len(cp.shingles(text)) < 60_000 - cp.SHINGLE + 1  # not every word
+
+
+def test_a_copy_with_umlauts_written_out_is_a_copy() -> None:
+    text = " ".join(GERMAN)
+    written_out = text.replace("ü", "ue").replace("ö", "oe").replace("ä", "ae").replace("ß", "ss")
+    assert written_out != text
+    assert cp.resemblance(cp.shingles(text), cp.shingles(written_out)) == 1.0

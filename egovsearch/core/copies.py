@@ -39,7 +39,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from egovsearch.core.textfold import fold
+from egovsearch.core.textfold import fold_variants
 
 SHINGLE = 5  # words per shingle
 THRESHOLD = 0.8  # least resemblance of two copies
@@ -125,7 +125,10 @@ def shingles(text: str) -> frozenset[int]:
     words of its first ``MAX_CHARS`` characters (a text of fewer than five
     words is one shingle; an empty text has none). About 0.5 ms for a 400-word
     article (``fold`` is cached per word)."""
-    words = [fold(w).encode("utf-8", "surrogatepass") for w in _WORD.findall(text, 0, MAX_CHARS)]
+    # The digraph-folded form (fold_variants' last): "Bürger" and a copy's
+    # transliterated "Buerger" are one word (measured on a German copy with
+    # every umlaut written out: resemblance 0.205 with fold alone, 1.0 so).
+    words = [fold_variants(w)[-1].encode("utf-8", "surrogatepass") for w in _WORD.findall(text, 0, MAX_CHARS)]
     crc, join = zlib.crc32, b" ".join
     if len(words) < SHINGLE:
         return frozenset((crc(join(words)),)) if words else frozenset()
