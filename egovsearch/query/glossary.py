@@ -33,8 +33,7 @@ from egovsearch.core.textfold import fold, fold_variants
 from egovsearch.engine.analysis import WORD_RE, analysis
 
 SHIPPED = Path(__file__).resolve().parent.parent / "data" / "glossary.tsv"
-OTHER = {"de": "en", "en": "de"}
-MAX_TRANSLATIONS = 6  # per word or phrase: each German translation also brings its compounds
+PER_TERM = 6  # translations per word or phrase (compile.MAX_TRANSLATIONS bounds a whole query)
 _HYPHENS = re.compile(r"[-\u2010\u2011]")
 LINKS = ("s", "es", "n", "en", "e", "")  # linking elements of a German compound's modifier, longest tried first
 MIN_PART = 3  # letters of each part of a compound the glossary splits
@@ -110,7 +109,7 @@ class Glossary:
             return ()
         found = self._entries(lang, _bucket(lang, words[0])).get(tuple(word_key(lang, w) for w in words))
         if found:
-            return tuple(found[:MAX_TRANSLATIONS])
+            return tuple(found[:PER_TERM])
         if lang == "de" and len(words) == 1:
             return self.compound(words[0])
         return ()
@@ -125,7 +124,7 @@ class Glossary:
         for end in range(len(keys), 1, -1):
             found = entries.get(tuple(keys[:end]))
             if found:
-                return end, tuple(found[:MAX_TRANSLATIONS])
+                return end, tuple(found[:PER_TERM])
         return 0, ()
 
     def compound(self, word: str) -> tuple[str, ...]:
@@ -145,7 +144,7 @@ class Glossary:
                 modifier = self._single("de", modifier_with_link[: len(modifier_with_link) - len(link)])
                 if modifier:
                     phrases = [f"{m} {h}" for h in head for m in modifier]
-                    return tuple(dict.fromkeys(phrases))[:MAX_TRANSLATIONS]
+                    return tuple(dict.fromkeys(phrases))[:PER_TERM]
         return ()
 
     def _single(self, lang: str, word: str) -> list[str]:
