@@ -496,3 +496,24 @@ def test_a_copy_with_umlauts_written_out_is_a_copy() -> None:
     written_out = text.replace("ü", "ue").replace("ö", "oe").replace("ä", "ae").replace("ß", "ss")
     assert written_out != text
     assert cp.resemblance(cp.shingles(text), cp.shingles(written_out)) == 1.0
+
+
+def test_each_page_is_read_once_to_verify_its_story() -> None:
+    # 150 stories of 3 copies each, their ids interleaved (all first copies sort
+    # first, then all second ones...): each page is still read once.
+    import random
+
+    rng = random.Random(3)
+    vocab = [f"wort{i}" for i in range(3000)]
+    texts = {}
+    for i in range(150):
+        words = [rng.choice(vocab) for _ in range(200)]
+        for j in range(3):
+            copy = list(words)
+            copy[rng.randrange(200)] = "edited"
+            texts[f"{j}{i:015x}"] = " ".join(copy)
+    current = {f"{aid}.txt": aid for aid in texts}
+    fresh = {f"{aid}.txt": (cp.bands(cp.shingles(t)), 20200101) for aid, t in texts.items()}
+    up = cp.update(None, current, fresh, set(), lambda rel: (texts[rel.removesuffix(".txt")], 20200101))
+    assert len(up.clusters) == 150 and all(len(c) == 3 for c in up.clusters)
+    assert up.read == 450

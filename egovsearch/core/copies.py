@@ -507,8 +507,7 @@ def update(old: Sketches | None, current: Mapping[str, str], fresh: Mapping[str,
     def key(j: int) -> tuple[int, str]:
         return order_key(ids[j], dates[j])
 
-    # Later member first: the earlier ones, which many pairs share, stay cached.
-    rows = sorted((max(p, key=key), min(p, key=key)) for p in candidate_rows(flat, has, is_new, key))
+    rows = _verification_order(candidate_rows(flat, has, is_new, key), key)
     for x, y in rows:
         a, b = (ids[x], ids[y]) if ids[x] < ids[y] else (ids[y], ids[x])
         r = resemblance(shingles_of(a), shingles_of(b))
@@ -520,6 +519,29 @@ def update(old: Sketches | None, current: Mapping[str, str], fresh: Mapping[str,
         day_of = {aid: dates[j] for j, aid in enumerate(ids) if aid in wanted}
     keys = {aid: order_key(aid, day) for aid, day in day_of.items()}
     return Update(Sketches(ids, dates, has, flat, edges), cluster(keys, edges), len(rows), pages_read)
+
+
+def _verification_order(pairs: set[tuple[int, int]], key: Callable[[int], tuple[int, str]]) -> list[tuple[int, int]]:
+    """The candidate pairs as (later, earlier) rows, in the order to verify them:
+    group by group of rows linked by pairs (a story and its copies), so that a
+    group's pages are read once while its shingle sets are cached, and within
+    a group later member first (a big group's earliest members, which every
+    other is paired with, stay cached). In row order instead, the 520 groups of
+    a 22,553-article archive were interleaved: 3,928 pages read for 1,771."""
+    parent: dict[int, int] = {}
+
+    def root(j: int) -> int:
+        while parent.get(j, j) != j:
+            parent[j] = parent.get(parent[j], parent[j])
+            j = parent[j]
+        return j
+
+    for x, y in pairs:
+        a, b = root(x), root(y)
+        if a != b:
+            parent[max(a, b)] = min(a, b)
+    ordered = ((max(p, key=key), min(p, key=key)) for p in pairs)
+    return sorted(ordered, key=lambda p: (root(p[0]), key(p[0]), key(p[1])))
 
 
 def _runs(flat: bytes, rows: list[int]) -> list[bytes]:
