@@ -29,11 +29,12 @@ from datetime import date, datetime
 from pathlib import Path
 
 import pytest
-from typer.testing import CliRunner, Result
+from typer.testing import Result
 
 import egovsearch.cli.commands
 from egovsearch.cli.app import app
 from egovsearch.engine.writer import update_index
+from tests.cli_support import ok, plain_terminal, run, runner
 
 MINI = Path(__file__).resolve().parent / "fixtures" / "mini"
 ESC = "\x1b"
@@ -114,7 +115,6 @@ SHOW_A = (
     f"Language:  en\nPath:      {MINI}/001_{A}.txt\nId:        {A}\n\n" + BODY_A + "\n"
 )
 
-runner = CliRunner()
 
 
 @pytest.fixture(scope="module")
@@ -128,23 +128,7 @@ def ix(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(autouse=True)
 def _plain_terminal(monkeypatch: pytest.MonkeyPatch) -> None:
-    """A fixed 100-column 'terminal' size and no colour or pager settings from outside."""
-    monkeypatch.setenv("COLUMNS", "100")
-    monkeypatch.setenv("LINES", "24")
-    for var in ("FORCE_COLOR", "COLORTERM", "TTY_COMPATIBLE", "TTY_INTERACTIVE"):
-        monkeypatch.delenv(var, raising=False)
-
-
-def run(index: Path, *args: str, stdin: str | None = None) -> Result:
-    """Invoke the app with `--index` added; stdout and stderr come back apart."""
-    return runner.invoke(app, [*args, "--index", str(index)], input=stdin)
-
-
-def ok(result: Result, code: int = 0) -> Result:
-    """Assert the exit code (with the output in the failure message) and no traceback."""
-    assert result.exit_code == code, (result.stdout, result.stderr, result.exception)
-    assert "Traceback" not in result.stderr
-    return result
+    plain_terminal(monkeypatch)
 
 
 def one_line_error(result: Result, *needles: str) -> str:

@@ -18,15 +18,14 @@ from pathlib import Path
 
 import pytest
 from collapse_support import X1, X2, X3, Y1, Y2, Z1, Z2, build, make_copies_archive
-from typer.testing import CliRunner, Result
+from typer.testing import Result
 
-from egovsearch.cli.app import app
 from egovsearch.core.models import SearchRequest
 from egovsearch.engine.search import Reader
 from egovsearch.query import run as runner_module
+from tests.cli_support import ok, plain_terminal, run
 
 MINI = Path(__file__).resolve().parent / "fixtures" / "mini"
-runner = CliRunner()
 Q = ("digital", "identity")
 HIT_KEYS = ["id", "path", "title", "source", "published", "crawled", "language", "score", "snippet"]
 TITLE_X = "Estonia extends its digital identity cards to every resident of the country from the spring."
@@ -46,20 +45,7 @@ def ix(archive: Path) -> Path:
 
 @pytest.fixture(autouse=True)
 def _plain_terminal(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("COLUMNS", "100")
-    monkeypatch.setenv("LINES", "24")
-    for var in ("FORCE_COLOR", "COLORTERM", "TTY_COMPATIBLE", "TTY_INTERACTIVE"):
-        monkeypatch.delenv(var, raising=False)
-
-
-def run(index: Path, *args: str, stdin: str | None = None) -> Result:
-    return runner.invoke(app, [*args, "--index", str(index)], input=stdin)
-
-
-def ok(result: Result, code: int = 0) -> Result:
-    assert result.exit_code == code, (result.stdout, result.stderr, result.exception)
-    assert "Traceback" not in result.stderr
-    return result
+    plain_terminal(monkeypatch)
 
 
 def usage_error(result: Result, needle: str) -> None:

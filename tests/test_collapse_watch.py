@@ -16,6 +16,7 @@ from typer.testing import CliRunner, Result
 from egovsearch import api
 from egovsearch.cli.app import app
 from egovsearch.core.watches import Watch, WatchStore
+from tests.cli_support import ok
 
 runner = CliRunner()
 Q = ("digital", "identity")
@@ -31,11 +32,6 @@ def own(tmp_path: Path) -> tuple[Path, Path]:
 
 def run(index: Path, *args: str) -> Result:
     return runner.invoke(app, ["watch", *args, "--index", str(index)])
-
-
-def ok(result: Result, code: int = 0) -> Result:
-    assert result.exit_code == code, (result.stdout, result.stderr, result.exception)
-    return result
 
 
 def _add_copy_and_story(archive: Path, index: Path) -> None:
